@@ -1,0 +1,204 @@
+//! Compiling content into Rust source: the widget's build script writes the catalog as static
+//! data, so the wasm ships no parser and the guides work offline once the page has loaded.
+
+use std::fmt::Write;
+
+use crate::model::*;
+
+/// A Rust expression of type `Catalog` built only from `'static` borrowed data.
+pub fn catalog_expr(catalog: &Catalog) -> String {
+    let mut out = String::new();
+    catalog.emit(&mut out);
+    out
+}
+
+trait Emit {
+    fn emit(&self, out: &mut String);
+}
+
+fn text(out: &mut String, value: &str) {
+    // `{:?}` of a str is a valid Rust string literal.
+    let _ = write!(out, "::std::borrow::Cow::Borrowed({value:?})");
+}
+
+fn list<T: Emit>(out: &mut String, items: &[T]) {
+    out.push_str("::std::borrow::Cow::Borrowed(&[");
+    for item in items {
+        item.emit(out);
+        out.push(',');
+    }
+    out.push_str("])");
+}
+
+fn field(out: &mut String, name: &str, value: &dyn Emit) {
+    out.push_str(name);
+    out.push_str(": ");
+    value.emit(out);
+    out.push(',');
+}
+
+impl Emit for str {
+    fn emit(&self, out: &mut String) {
+        text(out, self)
+    }
+}
+
+impl Emit for Text {
+    fn emit(&self, out: &mut String) {
+        text(out, self)
+    }
+}
+
+impl<T: Emit + Clone> Emit for List<T> {
+    fn emit(&self, out: &mut String) {
+        list(out, self)
+    }
+}
+
+impl<A: Emit, B: Emit> Emit for (A, B) {
+    fn emit(&self, out: &mut String) {
+        out.push('(');
+        self.0.emit(out);
+        out.push(',');
+        self.1.emit(out);
+        out.push(')');
+    }
+}
+
+impl<T: Emit> Emit for Option<T> {
+    fn emit(&self, out: &mut String) {
+        match self {
+            Some(value) => {
+                out.push_str("Some(");
+                value.emit(out);
+                out.push(')');
+            }
+            None => out.push_str("None"),
+        }
+    }
+}
+
+impl Emit for Localized {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Localized{");
+        field(out, "id", &self.id);
+        field(out, "en", &self.en);
+        out.push('}');
+    }
+}
+
+impl Emit for Catalog {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Catalog{");
+        field(out, "version", &self.version);
+        field(out, "start", &self.start);
+        field(out, "guides", &self.guides);
+        field(out, "channels", &self.channels);
+        out.push('}');
+    }
+}
+
+impl Emit for StartScreen {
+    fn emit(&self, out: &mut String) {
+        out.push_str("StartScreen{");
+        field(out, "title", &self.title);
+        field(out, "intro", &self.intro);
+        field(out, "guides", &self.guides);
+        out.push('}');
+    }
+}
+
+impl Emit for Channel {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Channel{");
+        field(out, "id", &self.id);
+        field(out, "label", &self.label);
+        field(out, "note", &self.note);
+        field(out, "href", &self.href);
+        out.push('}');
+    }
+}
+
+impl Emit for Guide {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Guide{");
+        field(out, "id", &self.id);
+        field(out, "title", &self.title);
+        field(out, "summary", &self.summary);
+        field(out, "start", &self.start);
+        field(out, "nodes", &self.nodes);
+        field(out, "redirects", &self.redirects);
+        out.push('}');
+    }
+}
+
+impl Emit for Node {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Node{");
+        field(out, "id", &self.id);
+        field(out, "kind", &self.kind);
+        field(out, "title", &self.title);
+        field(out, "body", &self.body);
+        field(out, "steps", &self.steps);
+        field(out, "links", &self.links);
+        field(out, "channels", &self.channels);
+        field(out, "options", &self.options);
+        out.push('}');
+    }
+}
+
+impl Emit for NodeKind {
+    fn emit(&self, out: &mut String) {
+        match self {
+            NodeKind::Question => out.push_str("NodeKind::Question"),
+            NodeKind::Step => out.push_str("NodeKind::Step"),
+            NodeKind::Date => out.push_str("NodeKind::Date"),
+            NodeKind::Resolved => out.push_str("NodeKind::Resolved"),
+            NodeKind::Escalate(e) => {
+                out.push_str("NodeKind::Escalate(Escalation{");
+                field(out, "category", &e.category);
+                let _ = write!(out, "urgency:Urgency::{:?},", e.urgency);
+                field(out, "attachments", &e.attachments);
+                out.push_str("})");
+            }
+        }
+    }
+}
+
+impl Emit for Category {
+    fn emit(&self, out: &mut String) {
+        let _ = write!(out, "Category::{self:?}");
+    }
+}
+
+impl Emit for AttachmentKind {
+    fn emit(&self, out: &mut String) {
+        let _ = write!(out, "AttachmentKind::{self:?}");
+    }
+}
+
+impl Emit for Choice {
+    fn emit(&self, out: &mut String) {
+        out.push_str("Choice{");
+        field(out, "id", &self.id);
+        field(out, "label", &self.label);
+        field(out, "next", &self.next);
+        field(out, "below", &self.below);
+        out.push('}');
+    }
+}
+
+impl Emit for Limit {
+    fn emit(&self, out: &mut String) {
+        let _ = write!(out, "Limit::{self:?}");
+    }
+}
+
+impl Emit for ExternalLink {
+    fn emit(&self, out: &mut String) {
+        out.push_str("ExternalLink{");
+        field(out, "label", &self.label);
+        field(out, "href", &self.href);
+        out.push('}');
+    }
+}

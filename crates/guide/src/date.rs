@@ -1,0 +1,163 @@
+//! Calendar dates for date questions: parsing `YYYY-MM-DD` and measuring elapsed days, working
+//! days (Monday–Friday) and calendar months. Small on purpose: no date crate reaches the widget.
+
+use crate::model::Limit;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`, as an HTML date input gives it.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = &text[range];
+            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        };
+        Date::new(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        (self.days_since_epoch() + 3).rem_euclid(7) as u32
+    }
+
+    /// The same day `months` later, or the month's last day when it is shorter.
+    pub fn add_months(self, months: u32) -> Date {
+        let total = self.year as i64 * 12 + i64::from(self.month - 1) + i64::from(months);
+        let year = total.div_euclid(12) as i32;
+        let month = total.rem_euclid(12) as u32 + 1;
+        Date { year, month, day: self.day.min(days_in_month(year, month)) }
+    }
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Working days (Monday–Friday) after `from`, up to and including `to`.
+pub fn working_days_between(from: Date, to: Date) -> i64 {
+    let (start, end) = (from.days_since_epoch(), to.days_since_epoch());
+    if end <= start {
+        return 0;
+    }
+    let total = end - start;
+    let mut count = total / 7 * 5;
+    let mut weekday = from.weekday() as i64;
+    for _ in 0..total % 7 {
+        weekday = (weekday + 1) % 7;
+        if weekday < 5 {
+            count += 1;
+        }
+    }
+    count
+}
+
+impl Limit {
+    /// Whether this much time has passed between `since` and `today`.
+    pub fn reached(self, since: Date, today: Date) -> bool {
+        match self {
+            Limit::Days(n) => today.days_since_epoch() - since.days_since_epoch() >= i64::from(n),
+            Limit::WorkingDays(n) => working_days_between(since, today) >= i64::from(n),
+            Limit::Months(n) => today >= since.add_months(n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn parses_only_real_dates() {
+        assert_eq!(Date::parse("2024-02-29"), Some(Date { year: 2024, month: 2, day: 29 }));
+        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "24-01-01", "2024-01-32", "abcd-ef-gh", "", "2024-01-+1"] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn epoch_days_round_trip_and_weekdays() {
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
+        assert_eq!(d("2026-11-24").weekday(), 1, "24 November 2026 is a Tuesday");
+        for days in (-800_000..800_000).step_by(997) {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+    }
+
+    #[test]
+    fn months_clamp_to_the_end_of_shorter_months() {
+        assert_eq!(d("2026-01-31").add_months(1), d("2026-02-28"));
+        assert_eq!(d("2024-01-31").add_months(1), d("2024-02-29"));
+        assert_eq!(d("2026-11-15").add_months(2), d("2027-01-15"));
+    }
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // Friday 2026-11-20 → Friday 2026-11-27: Mon..Fri = 5.
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-27")), 5);
+        // Friday → Monday: one working day.
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-23")), 1);
+        assert_eq!(working_days_between(d("2026-11-21"), d("2026-11-22")), 0);
+        assert_eq!(working_days_between(d("2026-11-27"), d("2026-11-20")), 0);
+    }
+
+    #[test]
+    fn limits() {
+        let letter = d("2026-10-24");
+        assert!(!Limit::Months(1).reached(letter, d("2026-11-23")));
+        assert!(Limit::Months(1).reached(letter, d("2026-11-24")));
+        assert!(!Limit::WorkingDays(5).reached(d("2026-11-20"), d("2026-11-26")));
+        assert!(Limit::WorkingDays(5).reached(d("2026-11-20"), d("2026-11-27")));
+        assert!(Limit::Days(7).reached(d("2026-11-17"), d("2026-11-24")));
+    }
+}

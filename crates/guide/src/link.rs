@@ -1,0 +1,246 @@
+//! Step links: the part after `#` in the widget's URL, e.g.
+//! `#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en`.
+//!
+//! A link names a guide, optionally the step, and the answers that led there, so it reopens the
+//! same step on another device. It carries ids only, never anything a participant typed.
+
+use crate::model::{Catalog, Guide, Lang};
+use crate::walk::Walk;
+
+/// Longest link we accept; real ones are far shorter.
+pub const MAX_LINK_LEN: usize = 2048;
+/// Most answers a link may carry.
+pub const MAX_ANSWERS: usize = 128;
+/// Longest id (guide, node or option) we accept.
+pub const MAX_ID_LEN: usize = 48;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    /// `None`: the start screen.
+    pub guide: Option<String>,
+    pub node: Option<String>,
+    pub answers: Vec<(String, String)>,
+    /// A language chosen by whoever shared the link.
+    pub lang: Option<Lang>,
+    /// Embedded in a host page or app (no page chrome).
+    pub embed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    TooLong,
+    BadId,
+    TooManyAnswers,
+    BadAnswer,
+    BadLang,
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+impl Link {
+    pub fn start() -> Link {
+        Link::default()
+    }
+
+    /// The link to where `walk` stands in `guide`.
+    pub fn to_step(guide: &Guide, walk: &Walk) -> Link {
+        Link {
+            guide: Some(guide.id.to_string()),
+            node: Some(walk.current_node(guide).id.to_string()),
+            answers: walk.pairs(guide).map(|(n, o)| (n.to_string(), o.to_string())).collect(),
+            lang: None,
+            embed: false,
+        }
+    }
+
+    pub fn with_lang(mut self, lang: Option<Lang>) -> Link {
+        self.lang = lang;
+        self
+    }
+
+    pub fn with_embed(mut self, embed: bool) -> Link {
+        self.embed = embed;
+        self
+    }
+
+    /// The fragment, starting with `#/`.
+    pub fn encode(&self) -> String {
+        let mut out = String::from("#/");
+        if let Some(guide) = &self.guide {
+            out.push_str(guide);
+            if let Some(node) = &self.node {
+                out.push('/');
+                out.push_str(node);
+            }
+        }
+        let mut separator = '?';
+        let mut param = |out: &mut String, key: &str| {
+            out.push(separator);
+            out.push_str(key);
+            out.push('=');
+            separator = '&';
+        };
+        if !self.answers.is_empty() {
+            param(&mut out, "a");
+            for (i, (node, option)) in self.answers.iter().enumerate() {
+                if i > 0 {
+                    out.push('~');
+                }
+                out.push_str(node);
+                out.push('.');
+                out.push_str(option);
+            }
+        }
+        if let Some(lang) = self.lang {
+            param(&mut out, "lang");
+            out.push_str(lang.code());
+        }
+        if self.embed {
+            param(&mut out, "embed");
+            out.push('1');
+        }
+        out
+    }
+
+    /// Reads a fragment (with or without the leading `#`). Unknown parameters are ignored, so
+    /// older widgets open newer links; anything malformed is an error, never a panic.
+    pub fn decode(fragment: &str) -> Result<Link, LinkError> {
+        if fragment.len() > MAX_LINK_LEN {
+            return Err(LinkError::TooLong);
+        }
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let fragment = fragment.strip_prefix('/').unwrap_or(fragment);
+        let (path, query) = fragment.split_once('?').unwrap_or((fragment, ""));
+        let mut link = Link::default();
+
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        link.guide = segments.next().map(str::to_owned);
+        link.node = segments.next().map(str::to_owned);
+        if segments.next().is_some() {
+            return Err(LinkError::BadId);
+        }
+        if [&link.guide, &link.node].into_iter().flatten().any(|id| !is_valid_id(id)) {
+            return Err(LinkError::BadId);
+        }
+
+        for param in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = param.split_once('=').unwrap_or((param, ""));
+            match key {
+                "a" => link.answers = decode_answers(value)?,
+                "lang" => link.lang = Some(Lang::from_code(value).ok_or(LinkError::BadLang)?),
+                "embed" => link.embed = value == "1",
+                _ => {}
+            }
+        }
+        if link.guide.is_none() && !link.answers.is_empty() {
+            return Err(LinkError::BadAnswer);
+        }
+        Ok(link)
+    }
+}
+
+fn decode_answers(value: &str) -> Result<Vec<(String, String)>, LinkError> {
+    let mut answers = Vec::new();
+    for pair in value.split('~').filter(|p| !p.is_empty()) {
+        if answers.len() == MAX_ANSWERS {
+            return Err(LinkError::TooManyAnswers);
+        }
+        let (node, option) = pair.split_once('.').ok_or(LinkError::BadAnswer)?;
+        if !is_valid_id(node) || !is_valid_id(option) {
+            return Err(LinkError::BadAnswer);
+        }
+        answers.push((node.to_owned(), option.to_owned()));
+    }
+    Ok(answers)
+}
+
+/// What a link opens, against the content shipped today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opened {
+    Start,
+    Step {
+        guide: usize,
+        walk: Walk,
+        /// The guide changed since the link was made: the answers were not all replayable, so
+        /// the participant should check them.
+        changed: bool,
+    },
+    /// No such guide or step (or the link was malformed): show the friendly "no longer exists" page.
+    NotFound,
+}
+
+impl Catalog {
+    /// Opens a link: replays its answers, follows redirects of renamed steps, and when a link
+    /// names a step with no (or outdated) answers, takes the shortest way there.
+    pub fn open(&self, link: &Link) -> Opened {
+        let Some(guide_id) = &link.guide else { return Opened::Start };
+        let Some(guide) = self.guides.iter().position(|g| g.id == *guide_id) else {
+            return Opened::NotFound;
+        };
+        let g = &self.guides[guide];
+        let replay = Walk::replay(g, link.answers.iter().map(|(n, o)| (n.as_str(), o.as_str())));
+        let Some(node) = &link.node else {
+            return Opened::Step { guide, changed: !replay.complete, walk: replay.walk };
+        };
+        let Some(target) = g.resolve(node) else { return Opened::NotFound };
+        if replay.complete && replay.walk.current() == target {
+            return Opened::Step { guide, walk: replay.walk, changed: false };
+        }
+        match Walk::shortest_to(g, target) {
+            Some(walk) => Opened::Step { guide, walk, changed: !link.answers.is_empty() },
+            None => Opened::NotFound,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_decode_round_trip() {
+        let link = Link {
+            guide: Some("login".into()),
+            node: Some("otp_missing".into()),
+            answers: vec![("what_happens".into(), "no_otp".into()), ("otp_wait".into(), "no".into())],
+            lang: Some(Lang::En),
+            embed: true,
+        };
+        let text = link.encode();
+        assert_eq!(text, "#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1");
+        assert_eq!(Link::decode(&text), Ok(link));
+        assert_eq!(Link::decode(""), Ok(Link::start()));
+        assert_eq!(Link::decode("#/"), Ok(Link::start()));
+        assert_eq!(Link::decode("#/?lang=en").unwrap().lang, Some(Lang::En));
+    }
+
+    #[test]
+    fn malformed_links_are_errors() {
+        for bad in [
+            "#/Login",
+            "#/login/a/b",
+            "#/login/<script>",
+            "#/login?a=node",
+            "#/login?a=node.opt.x",
+            "#/login?a=.x",
+            "#/login?lang=fr",
+            "#/?a=x.y",
+            "#/login/%20",
+            "#/lo gin",
+        ] {
+            assert!(Link::decode(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(Link::decode(&"#/a".repeat(1000)), Err(LinkError::TooLong));
+        let many = format!("#/g?a={}", vec!["n.o"; MAX_ANSWERS + 1].join("~"));
+        assert_eq!(Link::decode(&many), Err(LinkError::TooManyAnswers));
+    }
+
+    #[test]
+    fn unknown_parameters_are_ignored() {
+        assert_eq!(Link::decode("#/login?utm_source=wa&x").unwrap().guide.as_deref(), Some("login"));
+    }
+}

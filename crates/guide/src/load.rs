@@ -1,0 +1,404 @@
+//! Reading the TOML files under `content/` into the model. Parse errors and misplaced fields are
+//! reported as [`Problem`]s naming the file (and node), like the validation checks.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::model::*;
+use crate::validate::{self, Problem, CHANNELS_FILE, START_FILE};
+
+pub const UI_FILE: &str = "content/ui.toml";
+
+/// Everything under `content/`.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub catalog: Catalog,
+    /// `guide/node` ids from `published.lock`.
+    pub published: Vec<String>,
+    /// Texts of the app around the guides, by key, in file order.
+    pub ui: Vec<(String, Localized)>,
+}
+
+/// Loads and validates the whole content folder; `Err` lists every problem found.
+pub fn load_checked(root: &Path) -> Result<Content, Vec<Problem>> {
+    let content = load_dir(root)?;
+    let problems = validate::validate(&content.catalog, &content.published);
+    if problems.is_empty() {
+        Ok(content)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Loads the content folder without the cross-checks of [`validate::validate`].
+pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut hash = Fnv::new();
+    let mut read = |relative: &str, required: bool| -> Option<String> {
+        match std::fs::read_to_string(root.join(relative)) {
+            Ok(text) => {
+                hash.add(relative.as_bytes());
+                hash.add(text.as_bytes());
+                Some(text)
+            }
+            Err(e) if required || e.kind() != std::io::ErrorKind::NotFound => {
+                problems.push(Problem { file: format!("content/{relative}"), node: None, message: format!("cannot read: {e}") });
+                None
+            }
+            Err(_) => None,
+        }
+    };
+
+    let start = read("start.toml", true);
+    let channels = read("channels.toml", true);
+    let ui = read("ui.toml", false);
+    let lock = read("published.lock", false).unwrap_or_default();
+
+    let listing = std::fs::read_dir(root.join("guides"));
+    let mut guide_names: Vec<String> = match &listing {
+        Ok(_) => listing
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".toml"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    guide_names.sort();
+    let guide_texts: Vec<(String, Option<String>)> =
+        guide_names.into_iter().map(|name| { let text = read(&format!("guides/{name}"), true); (name, text) }).collect();
+    if !root.join("guides").is_dir() {
+        problems.push(Problem { file: "content/guides".into(), node: None, message: "folder missing".into() });
+    }
+
+    fn collect<T>(problems: &mut Vec<Problem>, result: Result<T, Vec<Problem>>) -> Option<T> {
+        result.map_err(|mut found| problems.append(&mut found)).ok()
+    }
+    let start = start.and_then(|text| collect(&mut problems, parse_start(&text)));
+    let channels = channels.and_then(|text| collect(&mut problems, parse_channels(&text)));
+    let ui = ui.map(|text| collect(&mut problems, parse_ui(&text))).unwrap_or(Some(Vec::new()));
+    let mut guides = Vec::new();
+    for (name, text) in guide_texts {
+        let Some(text) = text else { continue };
+        let stem = name.trim_end_matches(".toml");
+        if let Some(guide) = collect(&mut problems, parse_guide(&format!("content/guides/{name}"), &text)) {
+            if guide.id != stem {
+                problems.push(Problem {
+                    file: format!("content/guides/{name}"),
+                    node: None,
+                    message: format!("`id = \"{}\"` must match the file name `{stem}`", guide.id),
+                });
+            }
+            guides.push(guide);
+        }
+    }
+
+    match (start, channels, ui) {
+        (Some(start), Some(channels), Some(ui)) if problems.is_empty() => Ok(Content {
+            catalog: Catalog {
+                version: Cow::Owned(hash.hex()),
+                start,
+                guides: Cow::Owned(guides),
+                channels: Cow::Owned(channels),
+            },
+            published: parse_lock(&lock),
+            ui,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// `published.lock`: one `guide` or `guide/node` id per line; `#` starts a comment.
+pub fn parse_lock(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn render_lock(entries: &[String]) -> String {
+    let mut out = String::from(
+        "# Every guide and node id ever published. Links that staff shared use these ids, so a\n\
+         # listed id may only disappear with a redirect (see docs/content-format.md).\n\
+         # Add new ids with: cargo xtask lock-content\n",
+    );
+    for entry in entries {
+        out.push_str(entry);
+        out.push('\n');
+    }
+    out
+}
+
+fn toml_problem(file: &str, error: toml::de::Error) -> Vec<Problem> {
+    // toml's message already points at the line and column.
+    vec![Problem { file: file.to_owned(), node: None, message: error.to_string().trim().replace('\n', "\n    ") }]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    en: String,
+}
+
+impl From<RawText> for Localized {
+    fn from(raw: RawText) -> Self {
+        Localized { id: Cow::Owned(raw.id), en: Cow::Owned(raw.en) }
+    }
+}
+
+fn text(raw: Option<RawText>) -> Localized {
+    raw.map(Localized::from).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStart {
+    title: Option<RawText>,
+    intro: Option<RawText>,
+    #[serde(default)]
+    guides: Vec<String>,
+}
+
+pub fn parse_start(source: &str) -> Result<StartScreen, Vec<Problem>> {
+    let raw: RawStart = toml::from_str(source).map_err(|e| toml_problem(START_FILE, e))?;
+    Ok(StartScreen {
+        title: text(raw.title),
+        intro: text(raw.intro),
+        guides: Cow::Owned(raw.guides.into_iter().map(Cow::Owned).collect()),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannels {
+    #[serde(default)]
+    channel: Vec<RawChannel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    id: String,
+    label: Option<RawText>,
+    note: Option<RawText>,
+    href: String,
+}
+
+pub fn parse_channels(source: &str) -> Result<Vec<Channel>, Vec<Problem>> {
+    let raw: RawChannels = toml::from_str(source).map_err(|e| toml_problem(CHANNELS_FILE, e))?;
+    Ok(raw
+        .channel
+        .into_iter()
+        .map(|c| Channel { id: Cow::Owned(c.id), label: text(c.label), note: text(c.note), href: Cow::Owned(c.href) })
+        .collect())
+}
+
+/// `ui.toml`: a table per text key, each with `id` and `en`.
+pub fn parse_ui(source: &str) -> Result<Vec<(String, Localized)>, Vec<Problem>> {
+    let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(UI_FILE, e))?;
+    let mut problems = Vec::new();
+    let mut texts = Vec::new();
+    for (key, value) in raw {
+        let report = |message: String| Problem { file: UI_FILE.into(), node: Some(key.clone()), message };
+        if !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || key.starts_with(|c: char| c.is_ascii_digit()) {
+            problems.push(report("keys must be lower_snake_case".into()));
+            continue;
+        }
+        match value.try_into::<RawText>() {
+            Ok(raw) => {
+                let text = Localized::from(raw);
+                let before = problems.len();
+                for (lang, value) in [("Indonesian `.id`", &text.id), ("English `.en`", &text.en)] {
+                    if value.trim().is_empty() {
+                        problems.push(report(format!("missing translation: no {lang} text")));
+                    }
+                }
+                if problems.len() == before {
+                    texts.push((key, text));
+                }
+            }
+            Err(e) => problems.push(report(format!("expected `id` and `en` texts: {e}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(texts)
+    } else {
+        Err(problems)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuide {
+    id: String,
+    title: Option<RawText>,
+    summary: Option<RawText>,
+    start: String,
+    #[serde(default)]
+    redirects: BTreeMap<String, String>,
+    #[serde(default)]
+    node: Vec<RawNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    title: Option<RawText>,
+    body: Option<RawText>,
+    #[serde(default)]
+    steps: Vec<RawText>,
+    #[serde(default)]
+    link: Vec<RawLink>,
+    #[serde(default)]
+    channels: Vec<String>,
+    #[serde(default)]
+    option: Vec<RawChoice>,
+    #[serde(default)]
+    branch: Vec<RawChoice>,
+    category: Option<String>,
+    urgency: Option<String>,
+    #[serde(default)]
+    attachments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    label: Option<RawText>,
+    href: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    id: String,
+    label: Option<RawText>,
+    next: String,
+    below_days: Option<u32>,
+    below_working_days: Option<u32>,
+    below_months: Option<u32>,
+}
+
+/// Parses one guide file; `file` names it in problems.
+pub fn parse_guide(file: &str, source: &str) -> Result<Guide, Vec<Problem>> {
+    let raw: RawGuide = toml::from_str(source).map_err(|e| toml_problem(file, e))?;
+    let mut problems = Vec::new();
+    let nodes = raw.node.into_iter().map(|node| convert_node(file, node, &mut problems)).collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Guide {
+        id: Cow::Owned(raw.id),
+        title: text(raw.title),
+        summary: text(raw.summary),
+        start: Cow::Owned(raw.start),
+        nodes: Cow::Owned(nodes),
+        redirects: Cow::Owned(raw.redirects.into_iter().map(|(from, to)| (Cow::Owned(from), Cow::Owned(to))).collect()),
+    })
+}
+
+fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
+    let mut report = |message: String| problems.push(Problem { file: file.to_owned(), node: Some(raw.id.clone()), message });
+    let is_date = raw.kind == "date";
+    let kind = match raw.kind.as_str() {
+        "question" => NodeKind::Question,
+        "step" => NodeKind::Step,
+        "date" => NodeKind::Date,
+        "resolved" => NodeKind::Resolved,
+        "escalate" => {
+            let category = raw.category.as_deref().and_then(|c| {
+                let found = Category::from_code(c);
+                if found.is_none() {
+                    report(format!("unknown category `{c}` (login, kpj_mismatch, balance, jht_claim or other)"));
+                }
+                found
+            });
+            let urgency = match raw.urgency.as_deref() {
+                None => Urgency::Normal,
+                Some(u) => Urgency::from_code(u).unwrap_or_else(|| {
+                    report(format!("unknown urgency `{u}` (normal or high)"));
+                    Urgency::Normal
+                }),
+            };
+            let attachments = raw
+                .attachments
+                .iter()
+                .filter_map(|a| {
+                    let kind = AttachmentKind::from_code(a);
+                    if kind.is_none() {
+                        report(format!("unknown attachment `{a}` (screenshot, kpj_card, employment_proof or id_card)"));
+                    }
+                    kind
+                })
+                .collect();
+            NodeKind::Escalate(Escalation { category, urgency, attachments: Cow::Owned(attachments) })
+        }
+        other => {
+            report(format!("unknown type `{other}` (question, step, date, resolved or escalate)"));
+            NodeKind::Resolved
+        }
+    };
+    if !matches!(kind, NodeKind::Escalate(_)) && (raw.category.is_some() || raw.urgency.is_some() || !raw.attachments.is_empty()) {
+        report("`category`, `urgency` and `attachments` belong to escalate nodes only".into());
+    }
+    if is_date && !raw.option.is_empty() {
+        report("a date question has `[[node.branch]]`, not `[[node.option]]`".into());
+    }
+    if !is_date && !raw.branch.is_empty() {
+        report("`[[node.branch]]` belongs to date questions; use `[[node.option]]`".into());
+    }
+
+    let options = raw
+        .option
+        .into_iter()
+        .chain(raw.branch)
+        .map(|c| {
+            let limits = [c.below_days.map(Limit::Days), c.below_working_days.map(Limit::WorkingDays), c.below_months.map(Limit::Months)];
+            let mut limits = limits.into_iter().flatten();
+            let below = limits.next();
+            if limits.next().is_some() {
+                report(format!("option `{}`: give only one of below_days, below_working_days, below_months", c.id));
+            }
+            Choice { id: Cow::Owned(c.id), label: text(c.label), next: Cow::Owned(c.next), below }
+        })
+        .collect();
+
+    Node {
+        id: Cow::Owned(raw.id),
+        kind,
+        title: text(raw.title),
+        body: text(raw.body),
+        steps: Cow::Owned(raw.steps.into_iter().map(Localized::from).collect()),
+        links: Cow::Owned(raw.link.into_iter().map(|l| ExternalLink { label: text(l.label), href: Cow::Owned(l.href) }).collect()),
+        channels: Cow::Owned(raw.channels.into_iter().map(Cow::Owned).collect()),
+        options: Cow::Owned(options),
+    }
+}
+
+/// FNV-1a: a stable, dependency-free fingerprint of the content files.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    }
+    fn hex(&self) -> String {
+        format!("{:012x}", self.0 >> 16)
+    }
+}
