@@ -1,0 +1,52 @@
+use yew::prelude::*;
+
+use crate::browser;
+use crate::components::{Header, NotFound, StartScreen, StepPage};
+use crate::content::{ui, CATALOG};
+use crate::hooks::{use_focus_heading, use_fragment};
+use crate::state::{Action, Screen, State};
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(|| State::new(&browser::hash(), browser::stored_lang()));
+    {
+        let dispatcher = state.dispatcher();
+        use_fragment(Callback::from(move |fragment| dispatcher.dispatch(Action::Open(fragment))));
+    }
+    use_focus_heading(state.transitions);
+    let t = ui(state.lang);
+    let page_title = match &state.screen {
+        Screen::Start => t.app_name.to_owned(),
+        Screen::Step { guide, walk, .. } => {
+            let guide = &CATALOG.guides[*guide];
+            format!("{} – {}", walk.current_node(guide).title.get(state.lang), t.app_name)
+        }
+        Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
+    };
+    use_effect_with((state.lang, page_title), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
+
+    let skip = Callback::from(|e: MouseEvent| {
+        // A plain `#main` link would be read as a step link, so focus the content by hand.
+        e.prevent_default();
+        let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
+        if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
+            let _ = main.focus();
+        }
+    });
+    let screen = match &state.screen {
+        Screen::Start => html! { <StartScreen /> },
+        Screen::Step { guide, walk, changed } => html! { <StepPage guide={*guide} walk={walk.clone()} changed={*changed} /> },
+        Screen::NotFound => html! { <NotFound /> },
+    };
+    let class = classes!("page", state.embed.then_some("embed"));
+    html! {
+        <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
+            <div {class}>
+                <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
+                <Header />
+                <main id="main" tabindex="-1">{ screen }</main>
+                <footer class="footer"><p>{ t.privacy_note }</p></footer>
+            </div>
+        </ContextProvider<UseReducerHandle<State>>>
+    }
+}

@@ -1,0 +1,58 @@
+use yew::prelude::*;
+
+use crate::browser;
+use crate::hooks::use_ui;
+
+#[derive(Properties, PartialEq)]
+pub struct CopyButtonProps {
+    pub text: AttrValue,
+    pub label: &'static str,
+    /// Announced once the text is on the clipboard.
+    pub done: &'static str,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Not,
+    Yes,
+    /// The clipboard is not available here: show the text to copy by hand.
+    Manually,
+}
+
+/// Copies a text (a step link, a summary), with a visible fallback where the clipboard is blocked.
+#[function_component]
+pub fn CopyButton(props: &CopyButtonProps) -> Html {
+    let t = use_ui();
+    let copied = use_state(|| Copied::Not);
+    {
+        let copied = copied.clone();
+        use_effect_with(props.text.clone(), move |_| copied.set(Copied::Not));
+    }
+    let onclick = {
+        let (copied, text) = (copied.clone(), props.text.clone());
+        Callback::from(move |_| {
+            let (copied, text) = (copied.clone(), text.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                copied.set(if browser::copy_text(&text).await { Copied::Yes } else { Copied::Manually });
+            });
+        })
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(field) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            field.select();
+        }
+    });
+    html! {
+        <div class="copy">
+            <button type="button" class="button" {onclick}>{ props.label }</button>
+            <p class="copy-status" role="status">
+                if *copied == Copied::Yes { { props.done } }
+                if *copied == Copied::Manually { { t.copy_manually } }
+            </p>
+            if *copied == Copied::Manually {
+                <label class="visually-hidden" for="copy-box">{ t.copy_box_label }</label>
+                <textarea id="copy-box" readonly=true rows="3" onfocus={select_all} value={props.text.clone()} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,38 @@
+use jmo_guide::link::Link;
+use jmo_guide::walk::Walk;
+use jmo_guide::NodeKind;
+use yew::prelude::*;
+
+use crate::content::CATALOG;
+use crate::hooks::{use_app, use_ui};
+
+#[derive(Properties, PartialEq)]
+pub struct OptionsProps {
+    pub guide: usize,
+    pub walk: Walk,
+}
+
+/// The answers of a question or step, each a link to the step it leads to.
+#[function_component]
+pub fn Options(props: &OptionsProps) -> Html {
+    let app = use_app();
+    let t = use_ui();
+    let guide = &CATALOG.guides[props.guide];
+    let node = props.walk.current_node(guide);
+    let items = node.options.iter().enumerate().filter_map(|(i, option)| {
+        let next = props.walk.choose_index(guide, i).ok()?;
+        let href = app.href(Link::to_step(guide, &next));
+        Some(html! {
+            <li><a class="choice" {href} data-option={option.id.to_string()}>
+                <span class="choice-label">{ option.label.get(app.lang) }</span>
+            </a></li>
+        })
+    });
+    let heading = if node.kind == NodeKind::Step { t.did_it_work } else { t.choose_answer };
+    html! {
+        <div class="options">
+            <h2 id="options-title" class={classes!((node.kind != NodeKind::Step).then_some("visually-hidden"))}>{ heading }</h2>
+            <ul class="choices" aria-labelledby="options-title">{ for items }</ul>
+        </div>
+    }
+}

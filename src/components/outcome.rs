@@ -1,0 +1,77 @@
+use jmo_guide::walk::Walk;
+use jmo_guide::NodeKind;
+use yew::prelude::*;
+
+use super::CopyButton;
+use crate::content::{attachment_name, category_name, urgency_name, Ui, CATALOG};
+use crate::hooks::{use_app, use_ui};
+
+#[derive(Properties, PartialEq)]
+pub struct OutcomeProps {
+    pub guide: usize,
+    pub walk: Walk,
+}
+
+/// The end of a guide: solved, or passed on to an officer with a summary of what was tried.
+#[function_component]
+pub fn Outcome(props: &OutcomeProps) -> Html {
+    let app = use_app();
+    let t = use_ui();
+    let guide = &CATALOG.guides[props.guide];
+    let node = props.walk.current_node(guide);
+    let NodeKind::Escalate(escalation) = &node.kind else {
+        return html! { <p class="badge resolved">{ t.resolved_badge }</p> };
+    };
+    let lang = app.lang;
+    let category = escalation.category.map(|c| category_name(t, c)).unwrap_or_default();
+    let urgency = urgency_name(t, escalation.urgency);
+    let tried: Vec<(String, String)> = props
+        .walk
+        .answers()
+        .iter()
+        .map(|a| {
+            let asked = &guide.nodes[a.node];
+            (asked.title.get(lang).to_owned(), asked.options[a.option].label.get(lang).to_owned())
+        })
+        .collect();
+    let reference = format!("{}/{} · {}", guide.id, node.id, CATALOG.version);
+    let summary = summary_text(t, category, urgency, &tried, &reference);
+
+    html! {
+        <>
+            <p class="badge escalate">{ t.escalate_badge }</p>
+            if !escalation.attachments.is_empty() {
+                <section class="attachments" aria-labelledby="attachments-title">
+                    <h2 id="attachments-title">{ t.attachments_heading }</h2>
+                    <ul>{ for escalation.attachments.iter().map(|&k| html! { <li>{ attachment_name(t, k) }</li> }) }</ul>
+                </section>
+            }
+            <section class="summary" aria-labelledby="summary-title">
+                <h2 id="summary-title">{ t.what_we_send }</h2>
+                <p class="hint">{ t.what_we_send_note }</p>
+                <dl>
+                    <dt>{ t.summary_category }</dt><dd>{ category }</dd>
+                    <dt>{ t.summary_urgency }</dt><dd>{ urgency }</dd>
+                    if !tried.is_empty() {
+                        <dt>{ t.summary_tried }</dt>
+                        <dd><ul>{ for tried.iter().map(|(q, a)| html! { <li>{ q }{ " — " }<strong>{ a }</strong></li> }) }</ul></dd>
+                    }
+                    <dt>{ t.summary_reference }</dt><dd><code>{ reference }</code></dd>
+                </dl>
+                <CopyButton text={AttrValue::from(summary)} label={t.copy_summary} done={t.summary_copied} />
+            </section>
+        </>
+    }
+}
+
+/// The summary as plain text, for pasting into WhatsApp or an email to the agency.
+fn summary_text(t: &Ui, category: &str, urgency: &str, tried: &[(String, String)], reference: &str) -> String {
+    let mut text = format!("{}\n{}: {category}\n{}: {urgency}\n", t.app_name, t.summary_category, t.summary_urgency);
+    if !tried.is_empty() {
+        text += &format!("{}:\n", t.summary_tried);
+        for (question, answer) in tried {
+            text += &format!("- {question} — {answer}\n");
+        }
+    }
+    text + &format!("{}: {reference}\n", t.summary_reference)
+}

@@ -1,0 +1,45 @@
+//! `cargo xtask <task>`: the project's one entry point. Each task first installs what is missing
+//! (pinned versions, see ../shared/TOOLCHAIN.md), saying what it does, then does its work.
+
+mod size;
+mod tasks;
+mod tools;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+usage: cargo xtask <task>
+
+  run            install what is missing, build the widget, serve it on http://127.0.0.1:8080 and open a browser
+  test           install what is missing and run every test (native, PostgreSQL, headless Chromium, size budget)
+  bench          size report of the built widget, then the intake server benchmark
+  size           build the widget and print the size report only
+  check-content  check content/ and list every problem
+  lock-content   add newly published guide and node ids to content/published.lock
+  setup          only install what is missing
+";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "run" => tasks::run(),
+        "test" => tasks::test(),
+        "bench" => tasks::bench(),
+        "size" => tasks::size(),
+        "check-content" => tasks::check_content(),
+        "lock-content" => tasks::lock_content(),
+        "setup" => tools::setup_all(),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The tasks behind `cargo xtask …`.
+
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::size;
+use crate::tools::{self, check, command, root, say};
+
+fn cargo() -> std::process::Command {
+    command(env!("CARGO"))
+}
+
+/// `trunk build --release` into dist/.
+fn build_widget() -> Result<(), String> {
+    tools::widget_build()?;
+    say("building the widget (trunk build --release)");
+    let mut c = command("trunk");
+    c.args(["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true");
+    check(c, "trunk build")
+}
+
+pub fn run() -> Result<(), String> {
+    build_widget()?;
+    let addr = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    say(&format!("starting the intake server with the widget on http://{addr}/ (Ctrl+C stops it)"));
+    let mut server = cargo();
+    server.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--bin", "jmo-selfhelp-server"]);
+    if std::env::var_os("WIDGET_DIR").is_none() {
+        server.env("WIDGET_DIR", root().join("dist"));
+    }
+    let mut child = server.spawn().map_err(|e| format!("starting the server: {e}"))?;
+    let url = format!("http://{addr}/");
+    let opener = std::thread::spawn(move || open_when_listening(&addr, &url));
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let _ = opener.join();
+    if status.success() { Ok(()) } else { Err(format!("the server stopped ({status})")) }
+}
+
+fn open_when_listening(addr: &str, url: &str) {
+    // The first run compiles the server; wait for it patiently.
+    let deadline = Instant::now() + Duration::from_secs(900);
+    while TcpStream::connect(addr).is_err() {
+        if Instant::now() > deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() || cfg!(target_os = "macos");
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    if has_display && command(opener).arg(url).status().is_ok_and(|s| s.success()) {
+        say(&format!("opened {url} in your browser"));
+    } else {
+        say(&format!("open {url} in a browser"));
+    }
+}
+
+pub fn test() -> Result<(), String> {
+    tools::setup_all()?;
+    check_content()?;
+
+    say("native tests: guide, contract, server (SQLite and PostgreSQL), xtask");
+    let mut native = cargo();
+    native.args(["test", "--workspace", "--exclude", "jmo-selfhelp"]);
+    check(native, "native tests")?;
+
+    say("browser tests: the widget in headless Chromium (wasm-bindgen-test)");
+    let mut browser = cargo();
+    browser
+        .args(["test", "-p", "jmo-selfhelp", "--target", "wasm32-unknown-unknown"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    check(browser, "browser tests")?;
+
+    build_widget()?;
+    let sizes = size::measure(&root().join("dist"))?;
+    print!("{}", size::report(&sizes));
+    let first_load = size::first_load_gzip(&sizes);
+    if first_load > size::FIRST_LOAD_BUDGET_GZIP {
+        return Err(format!("the first load is {first_load} bytes gzip, over the {} byte budget", size::FIRST_LOAD_BUDGET_GZIP));
+    }
+    say("all tests passed");
+    Ok(())
+}
+
+pub fn size() -> Result<(), String> {
+    build_widget()?;
+    print!("{}", size::report(&size::measure(&root().join("dist"))?));
+    Ok(())
+}
+
+pub fn bench() -> Result<(), String> {
+    size()?;
+    say("intake server benchmark (release build; loopback only)");
+    let mut bench = cargo();
+    bench.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--bin", "intake-bench"]);
+    check(bench, "server benchmark")
+}
+
+pub fn check_content() -> Result<(), String> {
+    match jmo_guide::load::load_checked(&root().join("content")) {
+        Ok(content) => {
+            let nodes: usize = content.catalog.guides.iter().map(|g| g.nodes.len()).sum();
+            say(&format!("content ok: {} guides, {nodes} nodes, version {}", content.catalog.guides.len(), content.catalog.version));
+            let new = jmo_guide::validate::unpublished(&content.catalog, &content.published);
+            if !new.is_empty() {
+                say(&format!("{} id(s) not yet in content/published.lock: run `cargo xtask lock-content` before publishing", new.len()));
+            }
+            Ok(())
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Err(format!("content/ has {} problem(s)", problems.len()))
+        }
+    }
+}
+
+pub fn lock_content() -> Result<(), String> {
+    let content = jmo_guide::load::load_checked(&root().join("content")).map_err(|problems| {
+        problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+    })?;
+    let new = jmo_guide::validate::unpublished(&content.catalog, &content.published);
+    let mut entries = content.published;
+    entries.extend(new.iter().cloned());
+    std::fs::write(root().join("content/published.lock"), jmo_guide::load::render_lock(&entries)).map_err(|e| e.to_string())?;
+    say(&format!("added {} id(s) to content/published.lock", new.len()));
+    Ok(())
+}
