@@ -1,5 +1,5 @@
-//! Compiles `content/` into the widget: the catalog as static data and the app's own texts as a
-//! typed table, after the same checks the tests run. A content mistake fails the build with the
+//! Compiles `content/` into the widget: the start screen as static data, the full catalog packed
+//! for download, and the app's own texts as a typed table, after the same checks the tests run. A content mistake fails the build with the
 //! file and node named.
 
 use std::fmt::Write;
@@ -24,7 +24,11 @@ fn main() {
     };
 
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    std::fs::write(out.join("catalog.rs"), jmo_guide::codegen::catalog_expr(&content.catalog)).unwrap();
+    // Only the start screen is compiled in; the full guides are downloaded right after first paint
+    // (xtask finish-dist writes the same pack next to the wasm; tests include this copy).
+    let head = jmo_guide::pack::head(&content.catalog);
+    std::fs::write(out.join("head.rs"), jmo_guide::codegen::catalog_expr(&head)).unwrap();
+    std::fs::write(out.join("catalog.pack"), jmo_guide::pack::pack(&content.catalog)).unwrap();
 
     let mut ui = String::from("/// The app's own texts (content/ui.toml).\npub struct Ui {\n");
     for (key, _) in &content.ui {

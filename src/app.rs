@@ -1,9 +1,9 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{Header, NotFound, StartScreen, StepPage};
-use crate::content::{ui, CATALOG};
-use crate::hooks::{use_focus_heading, use_fragment};
+use crate::components::{Header, Loading, NotFound, StartScreen, StepPage};
+use crate::content::ui;
+use crate::hooks::{use_content_download, use_focus_heading, use_fragment};
 use crate::state::{Action, Screen, State};
 
 #[function_component]
@@ -13,14 +13,12 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_fragment(Callback::from(move |fragment| dispatcher.dispatch(Action::Open(fragment))));
     }
+    use_content_download(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
     let page_title = match &state.screen {
-        Screen::Start => t.app_name.to_owned(),
-        Screen::Step { guide, walk, .. } => {
-            let guide = &CATALOG.guides[*guide];
-            format!("{} – {}", walk.current_node(guide).title.get(state.lang), t.app_name)
-        }
+        Screen::Start | Screen::Loading => t.app_name.to_owned(),
+        Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(state.lang), t.app_name),
         Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
     };
     use_effect_with((state.lang, page_title), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
@@ -35,6 +33,7 @@ pub fn App() -> Html {
     });
     let screen = match &state.screen {
         Screen::Start => html! { <StartScreen /> },
+        Screen::Loading => html! { <Loading /> },
         Screen::Step { guide, walk, changed } => html! { <StepPage guide={*guide} walk={walk.clone()} changed={*changed} /> },
         Screen::NotFound => html! { <NotFound /> },
     };

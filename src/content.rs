@@ -1,11 +1,59 @@
-//! Content compiled in by build.rs from `content/`: the guide catalog and the app's own texts.
+//! Content from `content/`: the start screen and the app's texts are compiled in (build.rs); the
+//! full guides are downloaded once, right after first paint, and then kept for the page's life,
+//! so a guide keeps working when the network goes.
 
+use std::cell::Cell;
+
+use jmo_guide::pack::{unpack, UnpackError};
 use jmo_guide::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
-/// Every guide, the start screen and the official channels.
-pub static CATALOG: Catalog = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+/// The catalog without the guides' steps: enough for the start screen and to tell a guide exists.
+pub static HEAD: Catalog = include!(concat!(env!("OUT_DIR"), "/head.rs"));
 
 include!(concat!(env!("OUT_DIR"), "/ui_text.rs"));
+
+thread_local! {
+    static FULL: Cell<Option<&'static Catalog>> = const { Cell::new(None) };
+}
+
+/// The full catalog, once downloaded (or installed).
+pub fn full() -> Option<&'static Catalog> {
+    FULL.with(Cell::get)
+}
+
+/// Unpacks and keeps a packed catalog; it must be the version this build was made with.
+pub fn install(packed: &str) -> Result<&'static Catalog, UnpackError> {
+    let catalog = unpack(packed)?;
+    if catalog.version != HEAD.version {
+        return Err(UnpackError::NotAPack);
+    }
+    // Kept for the life of the page, like the compiled-in head.
+    let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+    FULL.with(|full| full.set(Some(catalog)));
+    Ok(catalog)
+}
+
+/// The packed catalog's file name: versioned, so it can be cached forever.
+pub fn pack_file() -> String {
+    format!("content-{}.txt", HEAD.version)
+}
+
+/// Downloads and installs the full catalog (relative to the page, so any sub-path works).
+pub async fn download() -> Result<&'static Catalog, ()> {
+    if let Some(catalog) = full() {
+        return Ok(catalog);
+    }
+    let window = web_sys::window().ok_or(())?;
+    let response = JsFuture::from(window.fetch_with_str(&pack_file())).await.map_err(drop)?;
+    let response: web_sys::Response = response.dyn_into().map_err(drop)?;
+    if !response.ok() {
+        return Err(());
+    }
+    let text = JsFuture::from(response.text().map_err(drop)?).await.map_err(drop)?;
+    install(&text.as_string().ok_or(())?).map_err(drop)
+}
 
 /// The app's texts in one language.
 pub fn ui(lang: Lang) -> &'static Ui {

@@ -2,12 +2,13 @@ use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
 use yew::prelude::*;
 
-use crate::content::CATALOG;
+use crate::state::GuideRef;
+
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct AnswersProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
 }
 
@@ -17,7 +18,7 @@ pub fn Answers(props: &AnswersProps) -> Html {
     let app = use_app();
     let t = use_ui();
     let lang = app.lang;
-    let guide = &CATALOG.guides[props.guide];
+    let guide = props.guide.0;
     let rows = props.walk.answers().iter().enumerate().map(|(i, answer)| {
         let node = &guide.nodes[answer.node];
         let question = node.title.get(lang);

@@ -1,7 +1,6 @@
 use jmo_guide::{ExternalLink, List, Text};
 use yew::prelude::*;
 
-use crate::content::CATALOG;
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
@@ -18,7 +17,8 @@ pub fn Contact(props: &ContactProps) -> Html {
     let lang = app.lang;
     // Web pages open beside the guide (it may be embedded); tel: and mailto: hand over to the phone.
     let target = |href: &str| href.starts_with("https://").then_some("_blank");
-    let channels = props.channels.iter().filter_map(|id| CATALOG.channel(id)).map(|c| {
+    let catalog = app.catalog.map(|c| c.0);
+    let channels = props.channels.iter().filter_map(|id| catalog?.channel(id)).map(|c| {
         html! {
             <li>
                 <a class="button contact" href={c.href.to_string()} target={target(&c.href)} rel="noopener noreferrer">{ c.label.get(lang) }</a>

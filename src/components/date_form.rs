@@ -3,13 +3,14 @@ use jmo_guide::link::Link;
 use jmo_guide::walk::{Walk, WalkError};
 use yew::prelude::*;
 
+use crate::state::GuideRef;
+
 use crate::browser;
-use crate::content::CATALOG;
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct DateFormProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
 }
 
@@ -29,7 +30,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             let t = crate::content::ui(app.lang);
             let field = input.cast::<web_sys::HtmlInputElement>();
             let value = field.as_ref().map(|f| f.value()).unwrap_or_default();
-            let guide = &CATALOG.guides[guide];
+            let guide = guide.0;
             let result = match Date::parse(value.trim()) {
                 _ if value.trim().is_empty() => Err(t.date_missing),
                 None => Err(t.date_invalid),

@@ -3,12 +3,13 @@ use jmo_guide::walk::Walk;
 use jmo_guide::NodeKind;
 use yew::prelude::*;
 
-use crate::content::CATALOG;
+use crate::state::GuideRef;
+
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct OptionsProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
 }
 
@@ -17,7 +18,7 @@ pub struct OptionsProps {
 pub fn Options(props: &OptionsProps) -> Html {
     let app = use_app();
     let t = use_ui();
-    let guide = &CATALOG.guides[props.guide];
+    let guide = props.guide.0;
     let node = props.walk.current_node(guide);
     let items = node.options.iter().enumerate().filter_map(|(i, option)| {
         let next = props.walk.choose_index(guide, i).ok()?;

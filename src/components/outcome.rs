@@ -2,13 +2,15 @@ use jmo_guide::walk::Walk;
 use jmo_guide::NodeKind;
 use yew::prelude::*;
 
+use crate::state::GuideRef;
+
 use super::CopyButton;
-use crate::content::{attachment_name, category_name, urgency_name, Ui, CATALOG};
+use crate::content::{attachment_name, category_name, urgency_name, Ui, HEAD};
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomeProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
 }
 
@@ -17,7 +19,7 @@ pub struct OutcomeProps {
 pub fn Outcome(props: &OutcomeProps) -> Html {
     let app = use_app();
     let t = use_ui();
-    let guide = &CATALOG.guides[props.guide];
+    let guide = props.guide.0;
     let node = props.walk.current_node(guide);
     let NodeKind::Escalate(escalation) = &node.kind else {
         return html! { <p class="badge resolved">{ t.resolved_badge }</p> };
@@ -34,7 +36,7 @@ pub fn Outcome(props: &OutcomeProps) -> Html {
             (asked.title.get(lang).to_owned(), asked.options[a.option].label.get(lang).to_owned())
         })
         .collect();
-    let reference = format!("{}/{} · {}", guide.id, node.id, CATALOG.version);
+    let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
     let summary = summary_text(t, category, urgency, &tried, &reference);
 
     html! {

@@ -2,12 +2,13 @@ use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
 use yew::prelude::*;
 
-use crate::content::CATALOG;
+use crate::state::GuideRef;
+
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct ProgressProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
 }
 
@@ -16,7 +17,7 @@ pub struct ProgressProps {
 pub fn Progress(props: &ProgressProps) -> Html {
     let app = use_app();
     let t = use_ui();
-    let guide = &CATALOG.guides[props.guide];
+    let guide = props.guide.0;
     let guide_start = Link { guide: Some(guide.id.to_string()), ..Link::start() };
     let step = t.step_count.replace("{n}", &(props.walk.answers().len() + 1).to_string());
     html! {

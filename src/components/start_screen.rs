@@ -1,7 +1,7 @@
 use jmo_guide::link::Link;
 use yew::prelude::*;
 
-use crate::content::CATALOG;
+use crate::content::HEAD;
 use crate::hooks::{use_app};
 
 /// "Apa kendala Anda?": one link per guide.
@@ -9,8 +9,8 @@ use crate::hooks::{use_app};
 pub fn StartScreen() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let start = &CATALOG.start;
-    let guides = CATALOG.start_guides().map(|guide| {
+    let start = &HEAD.start;
+    let guides = HEAD.start_guides().map(|guide| {
         let href = app.href(Link { guide: Some(guide.id.to_string()), ..Link::start() });
         html! {
             <li>

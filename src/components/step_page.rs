@@ -3,14 +3,15 @@ use jmo_guide::walk::Walk;
 use jmo_guide::NodeKind;
 use yew::prelude::*;
 
+use crate::state::GuideRef;
+
 use super::{Answers, Contact, CopyButton, DateForm, Options, Outcome, Progress};
 use crate::browser;
-use crate::content::CATALOG;
 use crate::hooks::{use_app, use_ui};
 
 #[derive(Properties, PartialEq)]
 pub struct StepPageProps {
-    pub guide: usize,
+    pub guide: GuideRef,
     pub walk: Walk,
     pub changed: bool,
 }
@@ -21,7 +22,7 @@ pub fn StepPage(props: &StepPageProps) -> Html {
     let app = use_app();
     let t = use_ui();
     let lang = app.lang;
-    let guide = &CATALOG.guides[props.guide];
+    let guide = props.guide.0;
     let walk = &props.walk;
     let node = walk.current_node(guide);
 

@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's one entry point. Each task first installs what is missing
 //! (pinned versions, see ../shared/TOOLCHAIN.md), saying what it does, then does its work.
 
+mod dist;
 mod size;
 mod tasks;
 mod tools;
@@ -29,6 +30,11 @@ fn main() -> ExitCode {
         "check-content" => tasks::check_content(),
         "lock-content" => tasks::lock_content(),
         "setup" => tools::setup_all(),
+        // Trunk's post_build hook (see Trunk.toml), not for people.
+        "finish-dist" => match std::env::var_os("TRUNK_STAGING_DIR") {
+            Some(dir) => dist::finish(std::path::Path::new(&dir)),
+            None => Err("finish-dist runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)".into()),
+        },
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

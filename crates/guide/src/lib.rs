@@ -4,12 +4,14 @@
 //! - [`walk`]: the path state machine: answering, going back, changing an earlier answer.
 //! - [`link`]: the step-link codec (`#/login/otp_missing?a=what_happens.no_otp`) and opening a link.
 //! - [`date`]: calendar arithmetic for date questions (days, working days, months elapsed).
+//! - [`pack`]: the flat text the widget downloads the full guides in (no parser in the wasm).
 //! - [`validate`]: the content checks that fail the build, naming file and node.
 //! - `load` / `codegen` (feature `load`): reading `content/` and compiling it into static Rust data.
 
 pub mod date;
 pub mod link;
 pub mod model;
+pub mod pack;
 pub mod validate;
 pub mod walk;
 

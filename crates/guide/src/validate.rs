@@ -55,6 +55,9 @@ fn problem(file: &str, node: Option<&str>, message: impl Into<String>) -> Proble
 
 /// Both languages present, or (for optional texts) both absent.
 fn check_text(text: &Localized, what: &str, required: bool, mut report: impl FnMut(String)) {
+    if [&text.id, &text.en].iter().any(|t| t.chars().any(|c| c.is_control() && c != '\n')) {
+        report(format!("{what} contains a control character (only line breaks are allowed)"));
+    }
     let (id, en) = (text.id.trim().is_empty(), text.en.trim().is_empty());
     match (id, en) {
         (true, true) if required => report(format!("{what} is missing (Indonesian `.id` and English `.en`)")),

@@ -1,0 +1,224 @@
+//! The packed catalog: the whole content as one flat text the widget downloads right after first
+//! paint (only the start screen is compiled in). Fields follow each other in a fixed order,
+//! separated by U+001F, which the content checks forbid in texts. Unpacking is a few string
+//! splits — no parser in the wasm — and refuses anything that would make a walk go astray.
+
+use std::borrow::Cow;
+
+use crate::model::*;
+
+const SEP: char = '\u{1f}';
+const MAGIC: &str = "jmo-guide-pack-1";
+/// Bounds on counts read from a file, so a damaged one cannot ask for huge allocations.
+const MAX_COUNT: usize = 10_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnpackError {
+    /// Not a packed catalog (or another format version).
+    NotAPack,
+    /// Cut short or malformed.
+    Damaged,
+    /// A guide whose start or option targets do not exist.
+    Inconsistent,
+}
+
+pub fn pack(catalog: &Catalog) -> String {
+    let mut w = Writer(String::new());
+    w.s(MAGIC);
+    w.s(&catalog.version);
+    w.text(&catalog.start.title);
+    w.text(&catalog.start.intro);
+    w.n(catalog.start.guides.len());
+    catalog.start.guides.iter().for_each(|g| w.s(g));
+    w.n(catalog.channels.len());
+    for c in catalog.channels.iter() {
+        w.s(&c.id);
+        w.text(&c.label);
+        w.text(&c.note);
+        w.s(&c.href);
+    }
+    w.n(catalog.guides.len());
+    for g in catalog.guides.iter() {
+        w.s(&g.id);
+        w.text(&g.title);
+        w.text(&g.summary);
+        w.s(&g.start);
+        w.n(g.redirects.len());
+        for (from, to) in g.redirects.iter() {
+            w.s(from);
+            w.s(to);
+        }
+        w.n(g.nodes.len());
+        g.nodes.iter().for_each(|n| w.node(n));
+    }
+    w.0
+}
+
+struct Writer(String);
+
+impl Writer {
+    fn s(&mut self, value: &str) {
+        self.0.push_str(value);
+        self.0.push(SEP);
+    }
+    fn n(&mut self, value: usize) {
+        self.s(&value.to_string());
+    }
+    fn text(&mut self, text: &Localized) {
+        self.s(&text.id);
+        self.s(&text.en);
+    }
+    fn node(&mut self, n: &Node) {
+        self.s(&n.id);
+        match &n.kind {
+            NodeKind::Question => self.s("q"),
+            NodeKind::Step => self.s("s"),
+            NodeKind::Date => self.s("d"),
+            NodeKind::Resolved => self.s("r"),
+            NodeKind::Escalate(e) => {
+                self.s("e");
+                self.s(e.category.map(Category::code).unwrap_or(""));
+                self.s(e.urgency.code());
+                self.n(e.attachments.len());
+                e.attachments.iter().for_each(|a| self.s(a.code()));
+            }
+        }
+        self.text(&n.title);
+        self.text(&n.body);
+        self.n(n.steps.len());
+        n.steps.iter().for_each(|s| self.text(s));
+        self.n(n.links.len());
+        for l in n.links.iter() {
+            self.text(&l.label);
+            self.s(&l.href);
+        }
+        self.n(n.channels.len());
+        n.channels.iter().for_each(|c| self.s(c));
+        self.n(n.options.len());
+        for o in n.options.iter() {
+            self.s(&o.id);
+            self.text(&o.label);
+            self.s(&o.next);
+            match o.below {
+                None => self.s(""),
+                Some(Limit::Days(d)) => self.s(&format!("d{d}")),
+                Some(Limit::WorkingDays(d)) => self.s(&format!("w{d}")),
+                Some(Limit::Months(m)) => self.s(&format!("m{m}")),
+            }
+        }
+    }
+}
+
+struct Reader<'a>(std::str::Split<'a, char>);
+
+type Result<T> = std::result::Result<T, UnpackError>;
+
+impl Reader<'_> {
+    fn s(&mut self) -> Result<Text> {
+        self.0.next().map(|s| Cow::Owned(s.to_owned())).ok_or(UnpackError::Damaged)
+    }
+    fn n(&mut self) -> Result<usize> {
+        let n: usize = self.0.next().and_then(|s| s.parse().ok()).ok_or(UnpackError::Damaged)?;
+        if n > MAX_COUNT {
+            return Err(UnpackError::Damaged);
+        }
+        Ok(n)
+    }
+    fn text(&mut self) -> Result<Localized> {
+        Ok(Localized { id: self.s()?, en: self.s()? })
+    }
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T>) -> Result<List<T>>
+    where
+        [T]: ToOwned<Owned = Vec<T>>,
+    {
+        let count = self.n()?;
+        (0..count).map(|_| item(self)).collect::<Result<Vec<T>>>().map(Cow::Owned)
+    }
+    fn node(&mut self) -> Result<Node> {
+        let id = self.s()?;
+        let kind = match &*self.s()? {
+            "q" => NodeKind::Question,
+            "s" => NodeKind::Step,
+            "d" => NodeKind::Date,
+            "r" => NodeKind::Resolved,
+            "e" => {
+                let category = self.s()?;
+                let category = if category.is_empty() { None } else { Some(Category::from_code(&category).ok_or(UnpackError::Damaged)?) };
+                let urgency = Urgency::from_code(&self.s()?).ok_or(UnpackError::Damaged)?;
+                let attachments = self.list(|r| AttachmentKind::from_code(&r.s()?).ok_or(UnpackError::Damaged))?;
+                NodeKind::Escalate(Escalation { category, urgency, attachments })
+            }
+            _ => return Err(UnpackError::Damaged),
+        };
+        Ok(Node {
+            id,
+            kind,
+            title: self.text()?,
+            body: self.text()?,
+            steps: self.list(Self::text)?,
+            links: self.list(|r| Ok(ExternalLink { label: r.text()?, href: r.s()? }))?,
+            channels: self.list(Self::s)?,
+            options: self.list(|r| {
+                Ok(Choice { id: r.s()?, label: r.text()?, next: r.s()?, below: limit(&r.s()?)? })
+            })?,
+        })
+    }
+}
+
+fn limit(code: &str) -> Result<Option<Limit>> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let mut chars = code.chars();
+    let unit = chars.next();
+    let number: u32 = chars.as_str().parse().map_err(|_| UnpackError::Damaged)?;
+    match unit {
+        Some('d') => Ok(Some(Limit::Days(number))),
+        Some('w') => Ok(Some(Limit::WorkingDays(number))),
+        Some('m') => Ok(Some(Limit::Months(number))),
+        _ => Err(UnpackError::Damaged),
+    }
+}
+
+pub fn unpack(text: &str) -> Result<Catalog> {
+    let mut r = Reader(text.split(SEP));
+    if r.0.next() != Some(MAGIC) {
+        return Err(UnpackError::NotAPack);
+    }
+    let version = r.s()?;
+    let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
+    let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
+    let guides = r.list(|r| {
+        Ok(Guide {
+            id: r.s()?,
+            title: r.text()?,
+            summary: r.text()?,
+            start: r.s()?,
+            redirects: r.list(|r| Ok((r.s()?, r.s()?)))?,
+            nodes: r.list(Reader::node)?,
+        })
+    })?;
+    // Everything was read: only the final separator's empty remainder may be left.
+    if r.0.next() != Some("") || r.0.next().is_some() {
+        return Err(UnpackError::Damaged);
+    }
+    // A walk indexes nodes by these names; make sure they all exist.
+    for guide in guides.iter() {
+        let consistent = guide.node(&guide.start).is_some()
+            && guide.nodes.iter().flat_map(|n| n.options.iter()).all(|o| guide.node(&o.next).is_some());
+        if !consistent {
+            return Err(UnpackError::Inconsistent);
+        }
+    }
+    Ok(Catalog { version, start, guides, channels })
+}
+
+/// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.
+pub fn head(catalog: &Catalog) -> Catalog {
+    let guides = catalog
+        .guides
+        .iter()
+        .map(|g| Guide { nodes: Cow::Owned(Vec::new()), redirects: Cow::Owned(Vec::new()), start: Cow::Owned(String::new()), ..g.clone() })
+        .collect::<Vec<_>>();
+    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), ..catalog.clone() }
+}
