@@ -30,18 +30,30 @@ fn main() {
     std::fs::write(out.join("head.rs"), jmo_guide::codegen::catalog_expr(&head)).unwrap();
     std::fs::write(out.join("catalog.pack"), jmo_guide::pack::pack(&content.catalog)).unwrap();
 
-    let mut ui = String::from("/// The app's own texts (content/ui.toml).\npub struct Ui {\n");
-    for (key, _) in &content.ui {
+    let mut ui = String::new();
+    // The shell's texts: compiled in, in both languages.
+    ui.push_str("/// Texts of the app's shell (`shell.*` in content/ui.toml), compiled in.\npub struct Shell {\n");
+    for (key, _) in &content.shell_texts {
         writeln!(ui, "    pub {key}: &'static str,").unwrap();
     }
     ui.push_str("}\n");
-    for (name, pick) in [("UI_ID", 0), ("UI_EN", 1)] {
-        writeln!(ui, "pub static {name}: Ui = Ui {{").unwrap();
-        for (key, text) in &content.ui {
-            let value: &str = if pick == 0 { &text.id } else { &text.en };
-            writeln!(ui, "    {key}: {value:?},").unwrap();
+    for (name, lang) in [("SHELL_ID", jmo_guide::Lang::Id), ("SHELL_EN", jmo_guide::Lang::En)] {
+        writeln!(ui, "pub static {name}: Shell = Shell {{").unwrap();
+        for (key, text) in &content.shell_texts {
+            writeln!(ui, "    {key}: {:?},", text.get(lang)).unwrap();
         }
         ui.push_str("};\n");
     }
+    // The step pages' texts: read from the downloaded catalog, in the order build.rs packed them.
+    ui.push_str("/// Texts of the guide steps (`steps.*` in content/ui.toml), downloaded with the guides.\npub struct Steps {\n");
+    for (key, _) in content.catalog.texts.iter() {
+        writeln!(ui, "    pub {key}: &'static str,").unwrap();
+    }
+    ui.push_str("}\nimpl Steps {\n    fn from_texts(texts: &'static [(Text, Localized)], lang: Lang) -> Steps {\n");
+    ui.push_str("        let text = |i: usize| texts.get(i).map_or(\"\", |(_, t)| t.get(lang));\n        Steps {\n");
+    for (i, (key, _)) in content.catalog.texts.iter().enumerate() {
+        writeln!(ui, "            {key}: text({i}),").unwrap();
+    }
+    ui.push_str("        }\n    }\n}\n");
     std::fs::write(out.join("ui_text.rs"), ui).unwrap();
 }

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{Header, Loading, NotFound, StartScreen, StepPage};
+use crate::components::{header, loading, not_found, start_screen, step_page};
 use crate::content::ui;
 use crate::hooks::{use_content_download, use_focus_heading, use_fragment};
 use crate::state::{Action, Screen, State};
@@ -32,20 +32,18 @@ pub fn App() -> Html {
         }
     });
     let screen = match &state.screen {
-        Screen::Start => html! { <StartScreen /> },
-        Screen::Loading => html! { <Loading /> },
-        Screen::Step { guide, walk, changed } => html! { <StepPage guide={*guide} walk={walk.clone()} changed={*changed} /> },
-        Screen::NotFound => html! { <NotFound /> },
+        Screen::Start => start_screen(&state),
+        Screen::Loading => loading(&state),
+        Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
+        Screen::NotFound => not_found(&state),
     };
     let class = classes!("page", state.embed.then_some("embed"));
     html! {
-        <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
-            <div {class}>
-                <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
-                <Header />
-                <main id="main" tabindex="-1">{ screen }</main>
-                <footer class="footer"><p>{ t.privacy_note }</p></footer>
-            </div>
-        </ContextProvider<UseReducerHandle<State>>>
+        <div {class}>
+            <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
+            { header(&state) }
+            <main id="main" tabindex="-1">{ screen }</main>
+            <footer class="footer"><p>{ t.privacy_note }</p></footer>
+        </div>
     }
 }

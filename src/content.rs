@@ -55,15 +55,21 @@ pub async fn download() -> Result<&'static Catalog, ()> {
     install(&text.as_string().ok_or(())?).map_err(drop)
 }
 
-/// The app's texts in one language.
-pub fn ui(lang: Lang) -> &'static Ui {
+/// The shell's texts (header, footer, loading, not found) in one language.
+pub fn ui(lang: Lang) -> &'static Shell {
     match lang {
-        Lang::Id => &UI_ID,
-        Lang::En => &UI_EN,
+        Lang::Id => &SHELL_ID,
+        Lang::En => &SHELL_EN,
     }
 }
 
-pub fn category_name(ui: &'static Ui, category: Category) -> &'static str {
+/// The step pages' texts in one language; empty until the guides are downloaded (step pages are
+/// only shown after that).
+pub fn steps_text(lang: Lang) -> Steps {
+    Steps::from_texts(full().map_or(&[], |c| &c.texts), lang)
+}
+
+pub fn category_name(ui: &Steps, category: Category) -> &'static str {
     match category {
         Category::Login => ui.category_login,
         Category::KpjMismatch => ui.category_kpj_mismatch,
@@ -73,14 +79,14 @@ pub fn category_name(ui: &'static Ui, category: Category) -> &'static str {
     }
 }
 
-pub fn urgency_name(ui: &'static Ui, urgency: Urgency) -> &'static str {
+pub fn urgency_name(ui: &Steps, urgency: Urgency) -> &'static str {
     match urgency {
         Urgency::Normal => ui.urgency_normal,
         Urgency::High => ui.urgency_high,
     }
 }
 
-pub fn attachment_name(ui: &'static Ui, kind: AttachmentKind) -> &'static str {
+pub fn attachment_name(ui: &Steps, kind: AttachmentKind) -> &'static str {
     match kind {
         AttachmentKind::Screenshot => ui.attachment_screenshot,
         AttachmentKind::KpjCard => ui.attachment_kpj_card,

@@ -3,9 +3,7 @@
 mod use_content_download;
 mod use_focus_heading;
 mod use_fragment;
-mod use_ui;
 
 pub use use_content_download::use_content_download;
 pub use use_focus_heading::use_focus_heading;
 pub use use_fragment::use_fragment;
-pub use use_ui::{use_app, use_ui};

@@ -15,6 +15,10 @@ pub mod state;
 
 pub use app::App;
 
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Renders the app into `root`, replacing the loading message.
 pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
     root.set_inner_html("");

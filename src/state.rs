@@ -6,7 +6,7 @@ use std::rc::Rc;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
 use jmo_guide::{Catalog, Guide, Lang};
-use yew::Reducible;
+use yew::{Reducible, UseReducerHandle};
 
 use crate::content::{self, HEAD};
 
@@ -35,6 +35,9 @@ impl<T> std::ops::Deref for Kept<T> {
         self.0
     }
 }
+
+/// The state as components get it (through context) and views take it.
+pub type Store = UseReducerHandle<State>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Screen {

@@ -1,28 +1,20 @@
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
+use jmo_guide::Guide;
 use yew::prelude::*;
 
-use crate::state::GuideRef;
 
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct AnswersProps {
-    pub guide: GuideRef,
-    pub walk: Walk,
-}
+use crate::content::steps_text;
+use crate::state::State;
 
 /// "Your answers": each earlier question, the chosen answer, and a link to change it.
-#[function_component]
-pub fn Answers(props: &AnswersProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn answers(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
+    let t = steps_text(app.lang);
     let lang = app.lang;
-    let guide = props.guide.0;
-    let rows = props.walk.answers().iter().enumerate().map(|(i, answer)| {
+    let rows = walk.answers().iter().enumerate().map(|(i, answer)| {
         let node = &guide.nodes[answer.node];
         let question = node.title.get(lang);
-        let href = app.href(Link::to_step(guide, &props.walk.rewind_to(i)));
+        let href = app.href(Link::to_step(guide, &walk.rewind_to(i)));
         html! {
             <div class="answer">
                 <dt>{ question }</dt>

@@ -1,24 +1,17 @@
-use jmo_guide::{ExternalLink, List, Text};
+use jmo_guide::Node;
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct ContactProps {
-    pub links: List<ExternalLink>,
-    pub channels: List<Text>,
-}
+use crate::content::steps_text;
+use crate::state::State;
 
 /// Official channels and related links of a step.
-#[function_component]
-pub fn Contact(props: &ContactProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn contact(app: &State, node: &Node) -> Html {
+    let t = steps_text(app.lang);
     let lang = app.lang;
     // Web pages open beside the guide (it may be embedded); tel: and mailto: hand over to the phone.
     let target = |href: &str| href.starts_with("https://").then_some("_blank");
     let catalog = app.catalog.map(|c| c.0);
-    let channels = props.channels.iter().filter_map(|id| catalog?.channel(id)).map(|c| {
+    let channels = node.channels.iter().filter_map(|id| catalog?.channel(id)).map(|c| {
         html! {
             <li>
                 <a class="button contact" href={c.href.to_string()} target={target(&c.href)} rel="noopener noreferrer">{ c.label.get(lang) }</a>
@@ -26,18 +19,18 @@ pub fn Contact(props: &ContactProps) -> Html {
             </li>
         }
     });
-    let links = props.links.iter().map(|l| {
+    let links = node.links.iter().map(|l| {
         html! { <li><a href={l.href.to_string()} target={target(&l.href)} rel="noopener noreferrer">{ l.label.get(lang) }</a></li> }
     });
     html! {
         <>
-            if !props.channels.is_empty() {
+            if !node.channels.is_empty() {
                 <section class="contact-list" aria-labelledby="contact-title">
                     <h2 id="contact-title">{ t.contact_heading }</h2>
                     <ul>{ for channels }</ul>
                 </section>
             }
-            if !props.links.is_empty() {
+            if !node.links.is_empty() {
                 <section class="links" aria-labelledby="links-title">
                     <h2 id="links-title">{ t.links_heading }</h2>
                     <ul>{ for links }</ul>

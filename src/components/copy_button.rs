@@ -1,7 +1,8 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::hooks::use_ui;
+use crate::content::steps_text;
+use jmo_guide::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
@@ -9,6 +10,7 @@ pub struct CopyButtonProps {
     pub label: &'static str,
     /// Announced once the text is on the clipboard.
     pub done: &'static str,
+    pub lang: Lang,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -22,7 +24,7 @@ enum Copied {
 /// Copies a text (a step link, a summary), with a visible fallback where the clipboard is blocked.
 #[function_component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
-    let t = use_ui();
+    let t = steps_text(props.lang);
     let copied = use_state(|| Copied::Not);
     {
         let copied = copied.clone();

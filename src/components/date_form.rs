@@ -1,33 +1,36 @@
 use jmo_guide::date::Date;
 use jmo_guide::link::Link;
 use jmo_guide::walk::{Walk, WalkError};
+use jmo_guide::Lang;
 use yew::prelude::*;
 
 use crate::state::GuideRef;
 
 use crate::browser;
-use crate::hooks::{use_app, use_ui};
+use crate::content::steps_text;
 
 #[derive(Properties, PartialEq)]
 pub struct DateFormProps {
     pub guide: GuideRef,
     pub walk: Walk,
+    pub lang: Lang,
+    /// Keep the embed mode in the link of the next step.
+    pub embed: bool,
 }
 
 /// A date question. The date only picks a branch; the link records the branch, never the date.
 #[function_component]
 pub fn DateForm(props: &DateFormProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
+    let t = steps_text(props.lang);
     let error = use_state(|| None::<&'static str>);
     let input = use_node_ref();
     let today = browser::today();
 
     let onsubmit = {
-        let (app, error, input, walk, guide) = (app.clone(), error.clone(), input.clone(), props.walk.clone(), props.guide);
+        let (lang, embed, error, input, walk, guide) = (props.lang, props.embed, error.clone(), input.clone(), props.walk.clone(), props.guide);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let t = crate::content::ui(app.lang);
+            let t = steps_text(lang);
             let field = input.cast::<web_sys::HtmlInputElement>();
             let value = field.as_ref().map(|f| f.value()).unwrap_or_default();
             let guide = guide.0;
@@ -43,7 +46,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             match result.and_then(|branch| walk.choose_index(guide, branch).map_err(|_| t.date_invalid)) {
                 Ok(next) => {
                     error.set(None);
-                    browser::navigate(&app.href(Link::to_step(guide, &next)));
+                    browser::navigate(&Link::to_step(guide, &next).with_embed(embed).encode());
                 }
                 Err(message) => {
                     error.set(Some(message));

@@ -2,14 +2,12 @@ use jmo_guide::Lang;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::hooks::{use_app, use_ui};
-use crate::state::Action;
+use crate::content::ui;
+use crate::state::{Action, Store};
 
 /// App name and the language switch (remembered on this device).
-#[function_component]
-pub fn Header() -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn header(app: &Store) -> Html {
+    let t = ui(app.lang);
     let choose = |lang: Lang| {
         let app = app.clone();
         Callback::from(move |_| {

@@ -1,13 +1,11 @@
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_ui};
-use crate::state::Action;
+use crate::content::ui;
+use crate::state::{Action, Store};
 
 /// Shown while a guide's steps are still downloading, with a retry when that failed.
-#[function_component]
-pub fn Loading() -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn loading(app: &Store) -> Html {
+    let t = ui(app.lang);
     let retry = {
         let app = app.clone();
         Callback::from(move |_| app.dispatch(Action::RetryContent))

@@ -1,13 +1,12 @@
 use jmo_guide::link::Link;
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_ui};
+use crate::content::ui;
+use crate::state::State;
 
 /// The friendly page for an unknown, outdated or malformed link.
-#[function_component]
-pub fn NotFound() -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn not_found(app: &State) -> Html {
+    let t = ui(app.lang);
     html! {
         <section class="screen not-found" aria-labelledby="screen-title">
             <h1 id="screen-title" tabindex="-1">{ t.not_found_title }</h1>

@@ -1,27 +1,19 @@
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
+use jmo_guide::Guide;
 use jmo_guide::NodeKind;
 use yew::prelude::*;
 
-use crate::state::GuideRef;
 
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct OptionsProps {
-    pub guide: GuideRef,
-    pub walk: Walk,
-}
+use crate::content::steps_text;
+use crate::state::State;
 
 /// The answers of a question or step, each a link to the step it leads to.
-#[function_component]
-pub fn Options(props: &OptionsProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
-    let guide = props.guide.0;
-    let node = props.walk.current_node(guide);
+pub fn options(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
+    let t = steps_text(app.lang);
+    let node = walk.current_node(guide);
     let items = node.options.iter().enumerate().filter_map(|(i, option)| {
-        let next = props.walk.choose_index(guide, i).ok()?;
+        let next = walk.choose_index(guide, i).ok()?;
         let href = app.href(Link::to_step(guide, &next));
         Some(html! {
             <li><a class="choice" {href} data-option={option.id.to_string()}>

@@ -1,34 +1,24 @@
 use jmo_guide::walk::Walk;
+use jmo_guide::Guide;
 use jmo_guide::NodeKind;
 use yew::prelude::*;
 
-use crate::state::GuideRef;
 
 use super::CopyButton;
-use crate::content::{attachment_name, category_name, urgency_name, Ui, HEAD};
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct OutcomeProps {
-    pub guide: GuideRef,
-    pub walk: Walk,
-}
+use crate::content::{attachment_name, category_name, steps_text, ui, urgency_name, Steps, HEAD};
+use crate::state::State;
 
 /// The end of a guide: solved, or passed on to an officer with a summary of what was tried.
-#[function_component]
-pub fn Outcome(props: &OutcomeProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
-    let guide = props.guide.0;
-    let node = props.walk.current_node(guide);
+pub fn outcome(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
+    let t = &steps_text(app.lang);
+    let node = walk.current_node(guide);
     let NodeKind::Escalate(escalation) = &node.kind else {
         return html! { <p class="badge resolved">{ t.resolved_badge }</p> };
     };
     let lang = app.lang;
     let category = escalation.category.map(|c| category_name(t, c)).unwrap_or_default();
     let urgency = urgency_name(t, escalation.urgency);
-    let tried: Vec<(String, String)> = props
-        .walk
+    let tried: Vec<(String, String)> = walk
         .answers()
         .iter()
         .map(|a| {
@@ -37,7 +27,7 @@ pub fn Outcome(props: &OutcomeProps) -> Html {
         })
         .collect();
     let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
-    let summary = summary_text(t, category, urgency, &tried, &reference);
+    let summary = summary_text(t, ui(lang).app_name, category, urgency, &tried, &reference);
 
     html! {
         <>
@@ -60,15 +50,15 @@ pub fn Outcome(props: &OutcomeProps) -> Html {
                     }
                     <dt>{ t.summary_reference }</dt><dd><code>{ reference }</code></dd>
                 </dl>
-                <CopyButton text={AttrValue::from(summary)} label={t.copy_summary} done={t.summary_copied} />
+                <CopyButton text={AttrValue::from(summary)} label={t.copy_summary} done={t.summary_copied} lang={lang} />
             </section>
         </>
     }
 }
 
 /// The summary as plain text, for pasting into WhatsApp or an email to the agency.
-fn summary_text(t: &Ui, category: &str, urgency: &str, tried: &[(String, String)], reference: &str) -> String {
-    let mut text = format!("{}\n{}: {category}\n{}: {urgency}\n", t.app_name, t.summary_category, t.summary_urgency);
+fn summary_text(t: &Steps, app_name: &str, category: &str, urgency: &str, tried: &[(String, String)], reference: &str) -> String {
+    let mut text = format!("{app_name}\n{}: {category}\n{}: {urgency}\n", t.summary_category, t.summary_urgency);
     if !tried.is_empty() {
         text += &format!("{}:\n", t.summary_tried);
         for (question, answer) in tried {

@@ -1,25 +1,17 @@
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
+use jmo_guide::Guide;
 use yew::prelude::*;
 
-use crate::state::GuideRef;
 
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct ProgressProps {
-    pub guide: GuideRef,
-    pub walk: Walk,
-}
+use crate::content::steps_text;
+use crate::state::State;
 
 /// Breadcrumb: start › guide › step number.
-#[function_component]
-pub fn Progress(props: &ProgressProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
-    let guide = props.guide.0;
+pub fn progress(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
+    let t = steps_text(app.lang);
     let guide_start = Link { guide: Some(guide.id.to_string()), ..Link::start() };
-    let step = t.step_count.replace("{n}", &(props.walk.answers().len() + 1).to_string());
+    let step = t.step_count.replace("{n}", &(walk.answers().len() + 1).to_string());
     html! {
         <nav class="crumbs" aria-label={t.progress_label}>
             <ol>

@@ -2,12 +2,10 @@ use jmo_guide::link::Link;
 use yew::prelude::*;
 
 use crate::content::HEAD;
-use crate::hooks::{use_app};
+use crate::state::State;
 
 /// "Apa kendala Anda?": one link per guide.
-#[function_component]
-pub fn StartScreen() -> Html {
-    let app = use_app();
+pub fn start_screen(app: &State) -> Html {
     let lang = app.lang;
     let start = &HEAD.start;
     let guides = HEAD.start_guides().map(|guide| {

@@ -1,35 +1,26 @@
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::NodeKind;
+use jmo_guide::{Guide, NodeKind};
 use yew::prelude::*;
 
-use crate::state::GuideRef;
+use crate::state::{GuideRef, Kept};
 
-use super::{Answers, Contact, CopyButton, DateForm, Options, Outcome, Progress};
+use super::{answers, contact, options, outcome, progress, CopyButton, DateForm};
 use crate::browser;
-use crate::hooks::{use_app, use_ui};
-
-#[derive(Properties, PartialEq)]
-pub struct StepPageProps {
-    pub guide: GuideRef,
-    pub walk: Walk,
-    pub changed: bool,
-}
+use crate::content::steps_text;
+use crate::state::State;
 
 /// One step of a guide: where you are, the question or instructions, the answers so far.
-#[function_component]
-pub fn StepPage(props: &StepPageProps) -> Html {
-    let app = use_app();
-    let t = use_ui();
+pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Html {
+    let t = steps_text(app.lang);
     let lang = app.lang;
-    let guide = props.guide.0;
-    let walk = &props.walk;
+    let guide: &'static Guide = guide.0;
     let node = walk.current_node(guide);
 
     let main_part = match node.kind {
-        NodeKind::Question | NodeKind::Step => html! { <Options guide={props.guide} walk={walk.clone()} /> },
-        NodeKind::Date => html! { <DateForm guide={props.guide} walk={walk.clone()} /> },
-        NodeKind::Resolved | NodeKind::Escalate(_) => html! { <Outcome guide={props.guide} walk={walk.clone()} /> },
+        NodeKind::Question | NodeKind::Step => options(&app, guide, walk),
+        NodeKind::Date => html! { <DateForm guide={Kept(guide)} walk={walk.clone()} lang={app.lang} embed={app.embed} /> },
+        NodeKind::Resolved | NodeKind::Escalate(_) => outcome(&app, guide, walk),
     };
     let back = (!walk.is_at_start()).then(|| {
         let href = app.href(Link::to_step(guide, &walk.back()));
@@ -49,8 +40,8 @@ pub fn StepPage(props: &StepPageProps) -> Html {
 
     html! {
         <section class="screen step" aria-labelledby="screen-title">
-            <Progress guide={props.guide} walk={walk.clone()} />
-            if props.changed {
+            { progress(&app, guide, walk) }
+            if changed {
                 <p class="notice" role="status">{ t.guide_changed }</p>
             }
             <h1 id="screen-title" tabindex="-1">{ node.title.get(lang) }</h1>
@@ -62,14 +53,14 @@ pub fn StepPage(props: &StepPageProps) -> Html {
                 <ol class="steps">{ for node.steps.iter().map(|s| html! { <li>{ s.get(lang) }</li> }) }</ol>
             }
             { main_part }
-            <Contact links={node.links.clone()} channels={node.channels.clone()} />
+            { contact(&app, node) }
             if !walk.is_at_start() {
-                <Answers guide={props.guide} walk={walk.clone()} />
+                { answers(&app, guide, walk) }
             }
             <nav class="actions" aria-label={t.progress_label}>
                 { for back }
                 <a class="button" href={app.href(Link::start())}>{ t.start_again }</a>
-                <CopyButton text={AttrValue::from(share)} label={t.copy_link} done={t.link_copied} />
+                <CopyButton text={AttrValue::from(share)} label={t.copy_link} done={t.link_copied} lang={app.lang} />
             </nav>
         </section>
     }

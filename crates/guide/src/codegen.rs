@@ -94,6 +94,7 @@ impl Emit for Catalog {
         field(out, "start", &self.start);
         field(out, "guides", &self.guides);
         field(out, "channels", &self.channels);
+        field(out, "texts", &self.texts);
         out.push('}');
     }
 }

@@ -18,8 +18,9 @@ pub struct Content {
     pub catalog: Catalog,
     /// `guide/node` ids from `published.lock`.
     pub published: Vec<String>,
-    /// Texts of the app around the guides, by key, in file order.
-    pub ui: Vec<(String, Localized)>,
+    /// Texts of the app's shell (`shell.*` in `ui.toml`), by key; the `steps.*` texts are in
+    /// the catalog, which is downloaded with the guides.
+    pub shell_texts: Vec<(String, Localized)>,
 }
 
 /// Loads and validates the whole content folder; `Err` lists every problem found.
@@ -79,7 +80,7 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     }
     let start = start.and_then(|text| collect(&mut problems, parse_start(&text)));
     let channels = channels.and_then(|text| collect(&mut problems, parse_channels(&text)));
-    let ui = ui.map(|text| collect(&mut problems, parse_ui(&text))).unwrap_or(Some(Vec::new()));
+    let ui = ui.map(|text| collect(&mut problems, parse_ui(&text))).unwrap_or(Some((Vec::new(), Vec::new())));
     let mut guides = Vec::new();
     for (name, text) in guide_texts {
         let Some(text) = text else { continue };
@@ -97,15 +98,16 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     }
 
     match (start, channels, ui) {
-        (Some(start), Some(channels), Some(ui)) if problems.is_empty() => Ok(Content {
+        (Some(start), Some(channels), Some((shell_texts, step_texts))) if problems.is_empty() => Ok(Content {
             catalog: Catalog {
                 version: Cow::Owned(hash.hex()),
                 start,
                 guides: Cow::Owned(guides),
                 channels: Cow::Owned(channels),
+                texts: Cow::Owned(step_texts.into_iter().map(|(k, t)| (Cow::Owned(k), t)).collect()),
             },
             published: parse_lock(&lock),
-            ui,
+            shell_texts,
         }),
         _ => Err(problems),
     }
@@ -200,12 +202,31 @@ pub fn parse_channels(source: &str) -> Result<Vec<Channel>, Vec<Problem>> {
         .collect())
 }
 
-/// `ui.toml`: a table per text key, each with `id` and `en`.
-pub fn parse_ui(source: &str) -> Result<Vec<(String, Localized)>, Vec<Problem>> {
+/// `ui.toml`: `[shell.<key>]` and `[steps.<key>]` tables, each with `id` and `en`.
+pub fn parse_ui(source: &str) -> Result<(Vec<(String, Localized)>, Vec<(String, Localized)>), Vec<Problem>> {
     let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(UI_FILE, e))?;
     let mut problems = Vec::new();
-    let mut texts = Vec::new();
-    for (key, value) in raw {
+    let mut groups = (Vec::new(), Vec::new());
+    for (group, table) in raw {
+        let (texts, table) = match (group.as_str(), table) {
+            ("shell", toml::Value::Table(table)) => (&mut groups.0, table),
+            ("steps", toml::Value::Table(table)) => (&mut groups.1, table),
+            _ => {
+                problems.push(Problem { file: UI_FILE.into(), node: Some(group), message: "texts go under [shell.<key>] or [steps.<key>]".into() });
+                continue;
+            }
+        };
+        parse_ui_group(table, texts, &mut problems);
+    }
+    if problems.is_empty() {
+        Ok(groups)
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_ui_group(table: toml::Table, texts: &mut Vec<(String, Localized)>, problems: &mut Vec<Problem>) {
+    for (key, value) in table {
         let report = |message: String| Problem { file: UI_FILE.into(), node: Some(key.clone()), message };
         if !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || key.starts_with(|c: char| c.is_ascii_digit()) {
             problems.push(report("keys must be lower_snake_case".into()));
@@ -226,11 +247,6 @@ pub fn parse_ui(source: &str) -> Result<Vec<(String, Localized)>, Vec<Problem>> 
             }
             Err(e) => problems.push(report(format!("expected `id` and `en` texts: {e}"))),
         }
-    }
-    if problems.is_empty() {
-        Ok(texts)
-    } else {
-        Err(problems)
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Catalog {
     pub start: StartScreen,
     pub guides: List<Guide>,
     pub channels: List<Channel>,
+    /// Texts of the widget's step pages (`steps.*` in `content/ui.toml`), by key.
+    pub texts: List<(Text, Localized)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -37,6 +37,11 @@ pub fn pack(catalog: &Catalog) -> String {
         w.text(&c.note);
         w.s(&c.href);
     }
+    w.n(catalog.texts.len());
+    for (key, text) in catalog.texts.iter() {
+        w.s(key);
+        w.text(text);
+    }
     w.n(catalog.guides.len());
     for g in catalog.guides.iter() {
         w.s(&g.id);
@@ -131,8 +136,13 @@ impl Reader<'_> {
     where
         [T]: ToOwned<Owned = Vec<T>>,
     {
+        // A plain loop: `collect::<Result<_>>` costs several KB in the wasm.
         let count = self.n()?;
-        (0..count).map(|_| item(self)).collect::<Result<Vec<T>>>().map(Cow::Owned)
+        let mut items = Vec::with_capacity(count);
+        for _ in 0..count {
+            items.push(item(self)?);
+        }
+        Ok(Cow::Owned(items))
     }
     fn node(&mut self) -> Result<Node> {
         let id = self.s()?;
@@ -188,6 +198,7 @@ pub fn unpack(text: &str) -> Result<Catalog> {
     let version = r.s()?;
     let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
     let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
+    let texts = r.list(|r| Ok((r.s()?, r.text()?)))?;
     let guides = r.list(|r| {
         Ok(Guide {
             id: r.s()?,
@@ -210,7 +221,7 @@ pub fn unpack(text: &str) -> Result<Catalog> {
             return Err(UnpackError::Inconsistent);
         }
     }
-    Ok(Catalog { version, start, guides, channels })
+    Ok(Catalog { version, start, guides, channels, texts })
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.
@@ -220,5 +231,5 @@ pub fn head(catalog: &Catalog) -> Catalog {
         .iter()
         .map(|g| Guide { nodes: Cow::Owned(Vec::new()), redirects: Cow::Owned(Vec::new()), start: Cow::Owned(String::new()), ..g.clone() })
         .collect::<Vec<_>>();
-    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), ..catalog.clone() }
+    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), texts: Cow::Owned(Vec::new()), ..catalog.clone() }
 }
