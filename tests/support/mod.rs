@@ -1,0 +1,108 @@
+//! Mounting the real app in the test page and driving it like a person: clicking links and
+//! buttons, waiting for the fragment change and the render, reading what is on screen.
+
+#![allow(dead_code)]
+
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+pub fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// The guides as the page would download them (build.rs writes the same pack into dist/).
+pub fn install_content() {
+    if jmo_selfhelp::content::full().is_none() {
+        jmo_selfhelp::content::install(include_str!(concat!(env!("OUT_DIR"), "/catalog.pack"))).expect("the built pack");
+    }
+}
+
+pub struct Mounted {
+    handle: Option<yew::AppHandle<jmo_selfhelp::App>>,
+    root: Element,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Opens the app at `fragment`, as if the page had been loaded with that link.
+pub async fn open(fragment: &str) -> Mounted {
+    let history = web_sys::window().unwrap().history().unwrap();
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{fragment}"))).unwrap();
+    // A test that panicked could not unmount its app: clear what it left so failures stay apart.
+    for leftover in all(".test-root") {
+        leftover.remove();
+    }
+    let root = document().create_element("div").unwrap();
+    root.set_class_name("test-root");
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = jmo_selfhelp::mount(root.clone());
+    settle().await;
+    Mounted { handle: Some(handle), root }
+}
+
+/// Lets fragment changes, effects and renders finish.
+pub async fn settle() {
+    for _ in 0..3 {
+        TimeoutFuture::new(25).await;
+        yew::scheduler::flush().await;
+    }
+}
+
+pub fn find(selector: &str) -> Option<Element> {
+    document().query_selector(selector).unwrap()
+}
+
+pub fn get(selector: &str) -> Element {
+    find(selector).unwrap_or_else(|| panic!("nothing on screen matches {selector}"))
+}
+
+pub fn all(selector: &str) -> Vec<Element> {
+    let list = document().query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+pub fn text(selector: &str) -> String {
+    get(selector).text_content().unwrap_or_default().trim().to_owned()
+}
+
+pub fn heading() -> String {
+    text("#screen-title")
+}
+
+pub async fn click(selector: &str) {
+    get(selector).dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+/// Clicks the link or button whose visible text is exactly `label`.
+pub async fn click_text(label: &str) {
+    let target = all("a, button")
+        .into_iter()
+        .find(|e| e.text_content().unwrap_or_default().trim() == label)
+        .unwrap_or_else(|| panic!("no link or button labelled {label:?}"));
+    target.dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+pub fn fragment() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
+pub fn focused_id() -> String {
+    document().active_element().map(|e| e.id()).unwrap_or_default()
+}
+
+pub async fn history_back() {
+    web_sys::window().unwrap().history().unwrap().back().unwrap();
+    TimeoutFuture::new(100).await;
+    settle().await;
+}
