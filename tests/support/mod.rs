@@ -32,6 +32,16 @@ impl Drop for Mounted {
     }
 }
 
+/// The real stylesheet, for checks of layout (widths, target sizes).
+pub fn use_stylesheet() {
+    if find("style#app-css").is_none() {
+        let style = document().create_element("style").unwrap();
+        style.set_id("app-css");
+        style.set_text_content(Some(include_str!("../../styles/app.css")));
+        document().head().unwrap().append_child(&style).unwrap();
+    }
+}
+
 /// Opens the app at `fragment`, as if the page had been loaded with that link.
 pub async fn open(fragment: &str) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
@@ -91,6 +101,10 @@ pub async fn click_text(label: &str) {
         .unwrap_or_else(|| panic!("no link or button labelled {label:?}"));
     target.dyn_into::<HtmlElement>().unwrap().click();
     settle().await;
+}
+
+pub fn root_of(mounted: &Mounted) -> Element {
+    mounted.root.clone()
 }
 
 pub fn fragment() -> String {
