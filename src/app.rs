@@ -37,7 +37,8 @@ pub fn App() -> Html {
         Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
         Screen::NotFound => not_found(&state),
     };
-    let class = classes!("page", state.embed.then_some("embed"));
+    // Plain strings: `classes!` would bring a hash set into the wasm.
+    let class = if state.embed { "page embed" } else { "page" };
     html! {
         <div {class}>
             <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>

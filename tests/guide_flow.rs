@@ -178,3 +178,31 @@ async fn a_date_question_refuses_future_dates_and_branches_on_elapsed_time() {
     assert_eq!(fragment(), "#/jht/escalate_jht_late?a=jht_stage.waiting~docs_complete_date.over_5_days");
     assert!(!fragment().contains("2020"), "the date itself never goes into the link");
 }
+
+#[wasm_bindgen_test]
+async fn a_link_whose_answers_no_longer_fit_still_opens_the_step_and_says_so() {
+    reset_language();
+    install_content();
+    let _app = open("#/login/session_expired?a=what_happens.an_answer_removed_since").await;
+    assert_eq!(heading(), "Login ulang adalah hal biasa");
+    assert!(text(".notice").contains("sudah diperbarui"), "{}", text(".notice"));
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_gives_the_step_link_or_shows_it_to_copy_by_hand() {
+    reset_language();
+    install_content();
+    let _app = open("#/kpj/check_typing?a=kpj_cause.few_digits").await;
+    click_text("Salin tautan langkah ini").await;
+    gloo::timers::future::TimeoutFuture::new(200).await;
+    settle().await;
+    let status = text(".actions .copy-status");
+    if status == "Tautan langkah ini sudah disalin." {
+        return; // The clipboard took it.
+    }
+    // Headless Chromium may refuse the clipboard: the link is shown, ready to copy.
+    assert!(status.starts_with("Tautan tidak bisa disalin otomatis"), "{status}");
+    let shown: web_sys::HtmlTextAreaElement = get(".actions textarea").dyn_into().unwrap();
+    assert!(shown.value().ends_with("#/kpj/check_typing?a=kpj_cause.few_digits"), "{}", shown.value());
+    assert!(shown.value().starts_with("http://127.0.0.1:"), "{}", shown.value());
+}

@@ -24,7 +24,7 @@ pub fn options(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
     let heading = if node.kind == NodeKind::Step { t.did_it_work } else { t.choose_answer };
     html! {
         <div class="options">
-            <h2 id="options-title" class={classes!((node.kind != NodeKind::Step).then_some("visually-hidden"))}>{ heading }</h2>
+            <h2 id="options-title" class={(node.kind != NodeKind::Step).then_some("visually-hidden")}>{ heading }</h2>
             <ul class="choices" aria-labelledby="options-title">{ for items }</ul>
         </div>
     }
