@@ -20,7 +20,7 @@ pub struct Content {
     pub published: Vec<String>,
     /// Texts of the app's shell (`shell.*` in `ui.toml`), by key; the `steps.*` texts are in
     /// the catalog, which is downloaded with the guides.
-    pub shell_texts: Vec<(String, Localized)>,
+    pub shell_texts: Texts,
 }
 
 /// Loads and validates the whole content folder; `Err` lists every problem found.
@@ -202,8 +202,11 @@ pub fn parse_channels(source: &str) -> Result<Vec<Channel>, Vec<Problem>> {
         .collect())
 }
 
+/// Texts by key, in file order.
+pub type Texts = Vec<(String, Localized)>;
+
 /// `ui.toml`: `[shell.<key>]` and `[steps.<key>]` tables, each with `id` and `en`.
-pub fn parse_ui(source: &str) -> Result<(Vec<(String, Localized)>, Vec<(String, Localized)>), Vec<Problem>> {
+pub fn parse_ui(source: &str) -> Result<(Texts, Texts), Vec<Problem>> {
     let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(UI_FILE, e))?;
     let mut problems = Vec::new();
     let mut groups = (Vec::new(), Vec::new());
@@ -225,7 +228,7 @@ pub fn parse_ui(source: &str) -> Result<(Vec<(String, Localized)>, Vec<(String, 
     }
 }
 
-fn parse_ui_group(table: toml::Table, texts: &mut Vec<(String, Localized)>, problems: &mut Vec<Problem>) {
+fn parse_ui_group(table: toml::Table, texts: &mut Texts, problems: &mut Vec<Problem>) {
     for (key, value) in table {
         let report = |message: String| Problem { file: UI_FILE.into(), node: Some(key.clone()), message };
         if !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || key.starts_with(|c: char| c.is_ascii_digit()) {
