@@ -92,7 +92,7 @@ pub fn bench() -> Result<(), String> {
     size()?;
     say("intake server benchmark (release build; loopback only)");
     let mut bench = cargo();
-    bench.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--bin", "intake-bench"]);
+    bench.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "intake-bench"]);
     check(bench, "server benchmark")
 }
 

@@ -336,7 +336,7 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
         "resolved" => NodeKind::Resolved,
         "escalate" => {
             let category = raw.category.as_deref().and_then(|c| {
-                let found = Category::from_code(c);
+                let found = Category::parse(c);
                 if found.is_none() {
                     report(format!("unknown category `{c}` (login, kpj_mismatch, balance, jht_claim or other)"));
                 }
@@ -344,7 +344,7 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
             });
             let urgency = match raw.urgency.as_deref() {
                 None => Urgency::Normal,
-                Some(u) => Urgency::from_code(u).unwrap_or_else(|| {
+                Some(u) => Urgency::parse(u).unwrap_or_else(|| {
                     report(format!("unknown urgency `{u}` (normal or high)"));
                     Urgency::Normal
                 }),

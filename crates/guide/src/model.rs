@@ -157,58 +157,9 @@ pub struct ExternalLink {
     pub href: Text,
 }
 
-/// Complaint categories, as the intake API names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Category {
-    Login,
-    KpjMismatch,
-    Balance,
-    JhtClaim,
-    Other,
-}
-
-impl Category {
-    pub const ALL: [Category; 5] =
-        [Category::Login, Category::KpjMismatch, Category::Balance, Category::JhtClaim, Category::Other];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Login => "login",
-            Category::KpjMismatch => "kpj_mismatch",
-            Category::Balance => "balance",
-            Category::JhtClaim => "jht_claim",
-            Category::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Urgency {
-    #[default]
-    Normal,
-    High,
-}
-
-impl Urgency {
-    pub fn code(self) -> &'static str {
-        match self {
-            Urgency::Normal => "normal",
-            Urgency::High => "high",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Urgency> {
-        match code {
-            "normal" => Some(Urgency::Normal),
-            "high" => Some(Urgency::High),
-            _ => None,
-        }
-    }
-}
+/// Complaint categories and urgencies are the intake contract's own: an escalation carries
+/// exactly what the complaint will.
+pub use jmo_contract::{Category, Urgency};
 
 /// What an escalation suggests attaching to the complaint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

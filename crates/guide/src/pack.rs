@@ -82,8 +82,8 @@ impl Writer {
             NodeKind::Resolved => self.s("r"),
             NodeKind::Escalate(e) => {
                 self.s("e");
-                self.s(e.category.map(Category::code).unwrap_or(""));
-                self.s(e.urgency.code());
+                self.s(e.category.map(Category::as_str).unwrap_or(""));
+                self.s(e.urgency.as_str());
                 self.n(e.attachments.len());
                 e.attachments.iter().for_each(|a| self.s(a.code()));
             }
@@ -153,8 +153,8 @@ impl Reader<'_> {
             "r" => NodeKind::Resolved,
             "e" => {
                 let category = self.s()?;
-                let category = if category.is_empty() { None } else { Some(Category::from_code(&category).ok_or(UnpackError::Damaged)?) };
-                let urgency = Urgency::from_code(&self.s()?).ok_or(UnpackError::Damaged)?;
+                let category = if category.is_empty() { None } else { Some(Category::parse(&category).ok_or(UnpackError::Damaged)?) };
+                let urgency = Urgency::parse(&self.s()?).ok_or(UnpackError::Damaged)?;
                 let attachments = self.list(|r| AttachmentKind::from_code(&r.s()?).ok_or(UnpackError::Damaged))?;
                 NodeKind::Escalate(Escalation { category, urgency, attachments })
             }

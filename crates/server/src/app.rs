@@ -1,0 +1,111 @@
+//! The router: API routes, the widget's static files, and the layers every response passes
+//! (security headers, CORS, load shedding, access log, panic safety net).
+
+use crate::access_log::access_log;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::limits::{rate_limit, shed_load, time_limit, IpLimit};
+use crate::routes::{attachments, complaints, fallback, openapi, staff, status};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{any, delete, get, post};
+use axum::Router;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The per-IP limiters, kept so a background task can prune them.
+#[derive(Clone)]
+pub struct Limiters {
+    pub complaints: IpLimit,
+    pub lookups: IpLimit,
+    pub uploads: IpLimit,
+}
+
+impl Limiters {
+    pub fn new(config: &Config) -> Limiters {
+        let trust = config.trust_forwarded_for;
+        Limiters {
+            complaints: IpLimit::per_minute(config.complaints_per_minute, trust),
+            lookups: IpLimit::per_minute(config.lookups_per_minute, trust),
+            uploads: IpLimit::per_minute(config.uploads_per_minute, trust),
+        }
+    }
+
+    pub fn forget_idle(&self) {
+        self.complaints.forget_idle();
+        self.lookups.forget_idle();
+        self.uploads.forget_idle();
+    }
+}
+
+pub fn content_security_policy(frame_ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static(complaints::IDEMPOTENCY_KEY)])
+        .expose_headers([header::RETRY_AFTER, header::LOCATION, HeaderName::from_static(complaints::REPLAYED)])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
+    let limited = |l: &IpLimit| from_fn_with_state(l.clone(), rate_limit);
+    let api = Router::new()
+        .route("/api/v1/complaints", post(complaints::create).route_layer(limited(&limiters.complaints)))
+        .route("/api/v1/complaints/{ticket}", get(complaints::lookup).route_layer(limited(&limiters.lookups)))
+        .route(
+            "/api/v1/attachments",
+            post(attachments::upload)
+                .route_layer(limited(&limiters.uploads))
+                .layer(DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/api/v1/status", get(status::status))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/staff/complaints", get(staff::list))
+        .route("/api/v1/staff/complaints/{ticket}", get(staff::detail).patch(staff::set_status))
+        .route("/api/v1/staff/attachments/{id}", get(staff::attachment))
+        .route("/api/v1/staff/disruptions", post(staff::create_disruption))
+        .route("/api/v1/staff/disruptions/{id}", delete(staff::end_disruption))
+        .route("/api", any(fallback::not_found))
+        .route("/api/{*rest}", any(fallback::not_found))
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .with_state(app);
+
+    let widget = ServeDir::new(&config.widget_dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(axum::routing::any(fallback::not_found).with_state(()));
+    let csp = HeaderValue::from_str(&content_security_policy(&config.frame_ancestors))
+        .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
+    let slots = Arc::new(Semaphore::new(config.max_in_flight));
+
+    api.fallback_service(widget)
+        .layer(from_fn(time_limit))
+        .layer(from_fn(access_log))
+        .layer(from_fn_with_state(slots, shed_load))
+        .layer(cors(config))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            ApiError::overloaded().into_response()
+        }))
+}

@@ -1,0 +1,173 @@
+//! Staff endpoints behind `Authorization: Bearer $STAFF_TOKEN`: read complaints and their
+//! attachments, move a complaint's status, manage service disruptions.
+
+use crate::body::{parse_json, read_limited, require_json, JSON_LIMIT};
+use crate::clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jmo_contract::ticket::normalize_ticket;
+use jmo_contract::{codes, validate_new_disruption, ComplaintStatus, Disruption, NewDisruption, StatusUpdate, TicketStatus, Timestamp};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim);
+    match (&app.staff_token, given) {
+        (Some(token), Some(given)) if bool::from(token.as_bytes().ct_eq(given.as_bytes())) => Ok(()),
+        _ => Err(ApiError::unauthorized()),
+    }
+}
+
+/// A complaint as staff see it: everything the participant sent, normalised.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StaffComplaint {
+    pub ticket: String,
+    pub status: ComplaintStatus,
+    pub received_at: String,
+    pub response_due_at: String,
+    pub updated_at: String,
+    /// The normalised complaint (guide trail, category, reporter, reply channel, description…).
+    #[schema(value_type = Object)]
+    pub complaint: serde_json::Value,
+    pub attachments: Vec<String>,
+}
+
+async fn staff_view(app: &AppState, row: crate::store::ComplaintRow) -> Result<StaffComplaint, ApiError> {
+    let attachments = app.store.attachments_of(&row.ticket).await?;
+    Ok(StaffComplaint {
+        status: ComplaintStatus::parse(&row.status.status).unwrap_or(ComplaintStatus::Received),
+        received_at: Timestamp(row.status.received_at).to_string(),
+        response_due_at: Timestamp(row.status.response_due_at).to_string(),
+        updated_at: Timestamp(row.status.updated_at).to_string(),
+        complaint: serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null),
+        ticket: row.ticket,
+        attachments,
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only complaints in this status.
+    status: Option<String>,
+    /// At most this many (default 100, at most 1000), oldest first.
+    limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/complaints", tag = "staff", security(("staff" = [])), params(ListQuery),
+    responses((status = 200, body = Vec<StaffComplaint>), (status = 401, body = jmo_contract::ErrorBody)))]
+pub async fn list(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Vec<StaffComplaint>>, ApiError> {
+    require_staff(&app, &headers)?;
+    let Query(q) = query.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_FORMAT))?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(ComplaintStatus::parse(s).ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, "status", codes::INVALID_CHOICE))?),
+        None => None,
+    };
+    let rows = app.store.complaints(status.map(ComplaintStatus::as_str), q.limit.unwrap_or(100).clamp(1, 1000)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(staff_view(&app, row).await?);
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/complaints/{ticket}", tag = "staff", security(("staff" = [])),
+    params(("ticket" = String, Path)),
+    responses((status = 200, body = StaffComplaint), (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
+pub async fn detail(State(app): State<AppState>, headers: HeaderMap, Path(ticket): Path<String>) -> Result<Json<StaffComplaint>, ApiError> {
+    require_staff(&app, &headers)?;
+    let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
+    let row = app.store.complaint(&ticket).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(staff_view(&app, row).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/staff/complaints/{ticket}", tag = "staff", security(("staff" = [])),
+    params(("ticket" = String, Path)), request_body = StatusUpdate,
+    responses((status = 200, body = TicketStatus), (status = 401, body = jmo_contract::ErrorBody),
+        (status = 404, body = jmo_contract::ErrorBody), (status = 422, body = jmo_contract::ErrorBody)))]
+pub async fn set_status(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(ticket): Path<String>,
+    body: Body,
+) -> Result<Json<TicketStatus>, ApiError> {
+    require_staff(&app, &headers)?;
+    require_json(&headers)?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let (_, update): (_, StatusUpdate) = parse_json(&bytes)?;
+    let status = ComplaintStatus::parse(&update.status).ok_or_else(|| {
+        let code = if update.status.is_empty() { codes::REQUIRED } else { codes::INVALID_CHOICE };
+        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "status", code)
+    })?;
+    let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
+    if !app.store.set_status(&ticket, status.as_str(), clock::now()).await? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(ticket = %ticket, status = status.as_str(), "status changed");
+    let row = app.store.ticket_status(&ticket).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(TicketStatus {
+        ticket,
+        status,
+        received_at: Timestamp(row.received_at).to_string(),
+        response_due_at: Timestamp(row.response_due_at).to_string(),
+        updated_at: Timestamp(row.updated_at).to_string(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/attachments/{id}", tag = "staff", security(("staff" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The re-encoded image", content_type = "image/*"), (status = 401, body = jmo_contract::ErrorBody),
+        (status = 404, body = jmo_contract::ErrorBody)))]
+pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+    require_staff(&app, &headers)?;
+    let id = jmo_contract::validate_attachment_id(&id).map_err(|_| ApiError::not_found())?;
+    let (content_type, data) = app.store.attachment(&id).await?.ok_or_else(ApiError::not_found)?;
+    let disposition = format!("attachment; filename=\"{id}.{}\"", if content_type == "image/png" { "png" } else { "jpg" });
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/disruptions", tag = "staff", security(("staff" = [])), request_body = NewDisruption,
+    responses((status = 201, body = Disruption), (status = 401, body = jmo_contract::ErrorBody), (status = 422, body = jmo_contract::ErrorBody)))]
+pub async fn create_disruption(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<Disruption>), ApiError> {
+    require_staff(&app, &headers)?;
+    require_json(&headers)?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let (_, new): (_, NewDisruption) = parse_json(&bytes)?;
+    let valid = validate_new_disruption(&new).map_err(|e| ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let since = valid.since.unwrap_or_else(clock::now);
+    let disruption = Disruption {
+        id: uuid::Uuid::new_v4().hyphenated().to_string(),
+        family: valid.family,
+        title: valid.title,
+        message: valid.message,
+        since: since.to_string(),
+    };
+    app.store.insert_disruption(&disruption, since).await?;
+    tracing::info!(disruption = %disruption.id, family = disruption.family.as_str(), "disruption opened");
+    Ok((StatusCode::CREATED, Json(disruption)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/staff/disruptions/{id}", tag = "staff", security(("staff" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Ended"), (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
+pub async fn end_disruption(State(app): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    require_staff(&app, &headers)?;
+    if !app.store.end_disruption(&id, clock::now()).await? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(disruption = %id, "disruption ended");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,37 @@
+//! What every handler shares.
+
+use crate::intake::Intake;
+use crate::store::Store;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub intake: Intake,
+    pub staff_token: Option<Arc<str>>,
+    /// Idempotency keys whose request is being handled right now (→ 409 for a second one).
+    pub keys_in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Image decoding is CPU-heavy: at most this many at once.
+    pub image_slots: Arc<Semaphore>,
+}
+
+/// Holds an idempotency key as "in flight" until dropped.
+pub struct KeyClaim {
+    keys: Arc<Mutex<HashSet<String>>>,
+    key: String,
+}
+
+impl AppState {
+    pub fn claim_key(&self, key: &str) -> Option<KeyClaim> {
+        let mut keys = self.keys_in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        keys.insert(key.to_string()).then(|| KeyClaim { keys: self.keys_in_flight.clone(), key: key.to_string() })
+    }
+}
+
+impl Drop for KeyClaim {
+    fn drop(&mut self) {
+        self.keys.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
+    }
+}

@@ -1,0 +1,31 @@
+//! The same API scenarios against PostgreSQL, on a server this test starts on loopback (and
+//! stops). Fails with instructions when PostgreSQL is not installed, unless JMO_SKIP_POSTGRES=1.
+
+mod support;
+
+use support::postgres::Postgres;
+use support::{scenarios, Server};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_scenarios_on_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    // The server trusts loopback, so the password is ignored by it, but it must not reach the logs.
+    let url = pg.database().replace("postgres@", "postgres:pw-canary-91x@");
+    let s = Server::start(&url, &[]);
+    assert!(s.logs().contains(&format!("\"database\":\"postgres 127.0.0.1:{}/", pg.port)));
+    assert!(!s.logs().contains("pw-canary-91x"));
+    scenarios::file_and_look_up(&s).await;
+    scenarios::conflict_while_processing(&s).await;
+    scenarios::rejects_bad_input(&s).await;
+    scenarios::attachments(&s).await;
+    scenarios::staff_and_disruptions(&s).await;
+    drop(s);
+    // The idempotency scenario counts the stored complaints, so it gets a database of its own;
+    // a second server on an already migrated database also checks that start-up is repeatable.
+    let url = pg.database();
+    drop(Server::start(&url, &[]));
+    let s = Server::start(&url, &[]);
+    scenarios::idempotency(&s).await;
+    drop(s);
+    scenarios::survives_kill9(&pg.database()).await;
+}

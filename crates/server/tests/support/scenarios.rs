@@ -1,0 +1,373 @@
+//! Behaviours that depend on the database, run against SQLite and PostgreSQL alike.
+
+use super::*;
+use reqwest::StatusCode;
+use std::collections::HashSet;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A complaint is accepted with an unguessable ticket and a 24-hour due time, and the participant
+/// can look it up with the last 4 phone digits; any wrong detail gives one and the same 404.
+pub async fn file_and_look_up(s: &Server) {
+    let res = post_complaint(s, &new_key(), &complaint()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/api/v1/complaints/JMO-"));
+    let receipt: jmo_contract::ComplaintReceipt = res.json().await.unwrap();
+    assert_eq!(jmo_contract::ticket::normalize_ticket(&receipt.ticket).as_deref(), Some(receipt.ticket.as_str()));
+    let received = jmo_contract::Timestamp::parse(&receipt.received_at).unwrap();
+    let due = jmo_contract::Timestamp::parse(&receipt.response_due_at).unwrap();
+    assert_eq!(due.unix() - received.unix(), 24 * 3600);
+
+    let res = lookup(s, &receipt.ticket, PHONE_LAST4).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let status: jmo_contract::TicketStatus = res.json().await.unwrap();
+    assert_eq!(status.status, jmo_contract::ComplaintStatus::Received);
+    assert_eq!(status.response_due_at, receipt.response_due_at);
+    // Typed loosely by a person: lower case, O for 0.
+    let sloppy = receipt.ticket.to_lowercase().replace('0', "o");
+    assert_eq!(lookup(s, &sloppy, PHONE_LAST4).await.status(), StatusCode::OK);
+
+    let mut other = receipt.ticket.clone().into_bytes();
+    let last = other.len() - 1;
+    other[last] = if other[last] == b'A' { b'B' } else { b'A' };
+    let other = String::from_utf8(other).unwrap();
+    let wrong_digits = lookup(s, &receipt.ticket, "0000").await;
+    let wrong_ticket = lookup(s, &other, PHONE_LAST4).await;
+    let nonsense = lookup(s, "not-a-ticket", PHONE_LAST4).await;
+    let mut bodies = HashSet::new();
+    for res in [wrong_digits, wrong_ticket, nonsense] {
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        bodies.insert(res.text().await.unwrap());
+    }
+    assert_eq!(bodies.len(), 1, "404 bodies differ: {bodies:?}");
+    let res = lookup(s, &receipt.ticket, "78x0").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(res).await, [("phone_last4".into(), "invalid_format".into())]);
+    let res = client().get(s.url(&format!("/api/v1/complaints/{}", receipt.ticket))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// IETF Idempotency-Key semantics: replay, mismatch, missing and malformed keys.
+pub async fn idempotency(s: &Server) {
+    let key = new_key();
+    let first = post_complaint(s, &key, &complaint()).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_body = first.text().await.unwrap();
+
+    // The same body, differently spaced and with the key quoted as a structured field: the
+    // original answer, byte for byte.
+    let reordered = serde_json::to_string_pretty(&complaint()).unwrap();
+    let replay = client()
+        .post(s.url("/api/v1/complaints"))
+        .header("Idempotency-Key", format!("\"{}\"", key.to_uppercase()))
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(reordered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.text().await.unwrap(), first_body);
+
+    let mut changed = complaint();
+    changed["description"] = "Sebenarnya masalahnya berbeda sekarang.".into();
+    let res = post_complaint(s, &key, &changed).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_codes(res).await, [("".into(), "idempotency_key_reused".into())]);
+
+    let res = client().post(s.url("/api/v1/complaints")).json(&complaint()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(res).await, [("".into(), "idempotency_key_missing".into())]);
+    let res = post_complaint(s, "not-a-uuid", &complaint()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(res).await, [("".into(), "idempotency_key_invalid".into())]);
+
+    // Only one complaint was stored for all of that.
+    let list: Vec<Value> = staff_get(s, "/api/v1/staff/complaints").await.json().await.unwrap();
+    assert_eq!(list.len(), 1);
+}
+
+/// While a request with a key is still being received, a second one with that key gets 409; the
+/// first then completes normally.
+pub async fn conflict_while_processing(s: &Server) {
+    let key = new_key();
+    let body = serde_json::to_vec(&complaint()).unwrap();
+    let mut slow = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/complaints HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        s.addr,
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(&body[..10]).await.unwrap();
+    slow.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let res = post_complaint(s, &key, &complaint()).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(error_codes(res).await, [("".into(), "idempotency_key_in_use".into())]);
+
+    slow.write_all(&body[10..]).await.unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let res = post_complaint(s, &key, &complaint()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.headers()["idempotent-replayed"], "true");
+}
+
+/// Bad input gets 400/413/415/422 with machine codes at dotted paths, never a 5xx.
+pub async fn rejects_bad_input(s: &Server) {
+    let mut c = complaint();
+    c["reporter"]["nik"] = "3201013202900001".into();
+    c["reporter"]["phone"] = "021 5551234".into();
+    c["category"] = "billing".into();
+    c["consent"]["personal_data"] = false.into();
+    c["guide"]["path"][1]["answer"] = "".into();
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let codes = error_codes(res).await;
+    for expected in [
+        ("reporter.nik", "nik_birth_date"),
+        ("reporter.phone", "phone_not_mobile"),
+        ("category", "invalid_choice"),
+        ("consent.personal_data", "consent_required"),
+        ("guide.path[1].answer", "required"),
+    ] {
+        assert!(codes.contains(&(expected.0.into(), expected.1.into())), "{expected:?} not in {codes:?}");
+    }
+
+    let mut c = complaint();
+    c["reporter"]["birth_date"] = "1990-05-18".into();
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(error_codes(res).await, [("reporter.nik".into(), "nik_birth_date_mismatch".into())]);
+
+    let mut c = complaint();
+    c["reporter"]["nik"] = 3201015705900001u64.into();
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_codes(res).await, [("reporter.nik".into(), "invalid_type".into())]);
+
+    let send = |body: Vec<u8>, content_type: &'static str| {
+        client()
+            .post(s.url("/api/v1/complaints"))
+            .header("Idempotency-Key", new_key())
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+    };
+    let res = send(b"{\"guide\": {".to_vec(), "application/json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(res).await, [("".into(), "malformed_json".into())]);
+    let res = send(b"[1,2]".to_vec(), "application/json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = send(serde_json::to_vec(&complaint()).unwrap(), "text/plain").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_codes(res).await, [("".into(), "unsupported_media_type".into())]);
+    let mut huge = complaint();
+    huge["description"] = "x".repeat(70 * 1024).into();
+    let res = send(serde_json::to_vec(&huge).unwrap(), "application/json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_codes(res).await, [("".into(), "body_too_large".into())]);
+    let res = send(b"{}".to_vec(), "application/json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_codes(res).await.contains(&("reporter.nik".into(), "required".into())));
+    let res = client().get(s.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_codes(res).await, [("".into(), "not_found".into())]);
+    let res = client().delete(s.url("/api/v1/complaints")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(error_codes(res).await, [("".into(), "method_not_allowed".into())]);
+}
+
+/// Attachments are typed by their bytes and re-encoded without metadata; at most 3 per
+/// complaint, each used once.
+pub async fn attachments(s: &Server) {
+    // A PNG named .jpg and sent as image/jpeg is still a PNG.
+    let res = upload(s, png_bytes(40, 30), "photo.jpg", "image/jpeg").await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let png: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
+    assert_eq!((png.content_type.as_str(), png.width, png.height), ("image/png", 40, 30));
+
+    // HTML renamed .png is refused by its bytes.
+    let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
+    let res = upload(s, html, "cute-cat.png", "image/png").await;
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_codes(res).await, [("".into(), "image_type_unsupported".into())]);
+
+    // 6 MB: too large, whatever it is.
+    let mut big = png_bytes(8, 8);
+    big.resize(6 * 1024 * 1024, 0);
+    let res = upload(s, big.clone(), "big.png", "image/png").await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_codes(res).await, [("".into(), "body_too_large".into())]);
+    let res = client().post(s.url("/api/v1/attachments")).header("Content-Type", "image/png").body(big).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A PNG signature with nothing behind it.
+    let res = upload(s, png_bytes(20, 20)[..60].to_vec(), "broken.png", "image/png").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_codes(res).await, [("".into(), "image_corrupt".into())]);
+
+    // EXIF (with a GPS-like canary) is gone after re-encoding; raw bodies work too.
+    let canary = "GPS-CANARY-6.2088S-106.8456E";
+    let jpeg = jpeg_with_exif(canary);
+    assert!(jpeg.windows(canary.len()).any(|w| w == canary.as_bytes()));
+    let res = client().post(s.url("/api/v1/attachments")).header("Content-Type", "image/jpeg").body(jpeg).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let jpg: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
+    assert_eq!(jpg.content_type, "image/jpeg");
+    let stored = staff_get(s, &format!("/api/v1/staff/attachments/{}", jpg.id)).await;
+    assert_eq!(stored.headers()["content-type"], "image/jpeg");
+    let stored = stored.bytes().await.unwrap();
+    assert!(stored.starts_with(&[0xFF, 0xD8]));
+    assert!(!stored.windows(canary.len()).any(|w| w == canary.as_bytes()), "EXIF survived");
+    assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"), "EXIF header survived");
+
+    let res = upload(s, webp_bytes(16, 16), "sticker.webp", "image/webp").await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let webp: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
+    assert_eq!(webp.content_type, "image/png");
+
+    // Four is one too many.
+    let mut c = complaint();
+    c["attachments"] = json!([png.id, jpg.id, webp.id, new_key()]);
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_codes(res).await, [("attachments".into(), "too_many".into())]);
+
+    // An id nobody uploaded.
+    c["attachments"] = json!([png.id, new_key()]);
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(error_codes(res).await, [("attachments[1]".into(), "attachment_unknown".into())]);
+
+    c["attachments"] = json!([png.id, jpg.id, webp.id]);
+    let key = new_key();
+    let res = post_complaint(s, &key, &c).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let receipt: jmo_contract::ComplaintReceipt = res.json().await.unwrap();
+    // The replay is not confused by the attachments now belonging to the complaint.
+    assert_eq!(post_complaint(s, &key, &c).await.status(), StatusCode::CREATED);
+    let detail: Value = staff_get(s, &format!("/api/v1/staff/complaints/{}", receipt.ticket)).await.json().await.unwrap();
+    let mut linked: Vec<String> = detail["attachments"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    linked.sort();
+    let mut expected = vec![png.id.clone(), jpg.id.clone(), webp.id.clone()];
+    expected.sort();
+    assert_eq!(linked, expected);
+
+    // An attachment belongs to one complaint only.
+    c["attachments"] = json!([jpg.id]);
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(error_codes(res).await, [("attachments[0]".into(), "attachment_unknown".into())]);
+}
+
+pub async fn staff_get(s: &Server, path: &str) -> reqwest::Response {
+    let res = client().get(s.url(path)).bearer_auth(STAFF_TOKEN).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+    res
+}
+
+/// Staff endpoints need the bearer token; disruptions appear in and leave the public status;
+/// a status change shows in the participant's lookup.
+pub async fn staff_and_disruptions(s: &Server) {
+    let status: jmo_contract::ServiceStatus = client().get(s.url("/api/v1/status")).send().await.unwrap().json().await.unwrap();
+    assert!(status.disruptions.is_empty());
+
+    let disruption = json!({"family": "login", "title": {"id": "Gangguan login", "en": "Login disruption"},
+                            "message": {"id": "Kami sedang memperbaikinya.", "en": "We are fixing it."}});
+    let url = s.url("/api/v1/staff/disruptions");
+    assert_eq!(client().post(&url).json(&disruption).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let res = client().post(&url).bearer_auth("wrong").json(&disruption).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    assert_eq!(error_codes(res).await, [("".into(), "unauthorized".into())]);
+    for path in ["/api/v1/staff/complaints", "/api/v1/staff/attachments/0b6f4f3e-9a39-4c36-9d4e-5f8b1f2a3c4d"] {
+        assert_eq!(client().get(s.url(path)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+
+    let res = client().post(&url).bearer_auth(STAFF_TOKEN).json(&json!({"family": "weather"})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = client().post(&url).bearer_auth(STAFF_TOKEN).json(&disruption).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: jmo_contract::Disruption = res.json().await.unwrap();
+    let status: jmo_contract::ServiceStatus = client().get(s.url("/api/v1/status")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(status.disruptions, vec![created.clone()]);
+    assert_eq!(status.disruptions[0].family, jmo_contract::Category::Login);
+
+    let end = s.url(&format!("/api/v1/staff/disruptions/{}", created.id));
+    assert_eq!(client().delete(&end).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(client().delete(&end).bearer_auth(STAFF_TOKEN).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(client().delete(&end).bearer_auth(STAFF_TOKEN).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let status: jmo_contract::ServiceStatus = client().get(s.url("/api/v1/status")).send().await.unwrap().json().await.unwrap();
+    assert!(status.disruptions.is_empty());
+
+    let receipt: jmo_contract::ComplaintReceipt = post_complaint(s, &new_key(), &complaint()).await.json().await.unwrap();
+    let patch = s.url(&format!("/api/v1/staff/complaints/{}", receipt.ticket));
+    let body = json!({"status": "in_progress"});
+    assert_eq!(client().patch(&patch).json(&body).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let res = client().patch(&patch).bearer_auth(STAFF_TOKEN).json(&json!({"status": "done"})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = client().patch(&patch).bearer_auth(STAFF_TOKEN).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = lookup(s, &receipt.ticket, PHONE_LAST4).await;
+    let status: jmo_contract::TicketStatus = res.json().await.unwrap();
+    assert_eq!(status.status, jmo_contract::ComplaintStatus::InProgress);
+    let res = client().patch(s.url("/api/v1/staff/complaints/JMO-0000-0000-0000-0000")).bearer_auth(STAFF_TOKEN).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let detail: Value = staff_get(s, &format!("/api/v1/staff/complaints/{}", receipt.ticket)).await.json().await.unwrap();
+    assert_eq!(detail["complaint"]["reporter"]["phone"], "+6281234567890");
+    assert_eq!(detail["complaint"]["guide"]["path"][1]["node"], "reset_password");
+    assert_eq!(detail["complaint"]["reply_channel"], "whatsapp");
+}
+
+/// Complaints answered 201 survive `kill -9` of the server while others are still in flight.
+pub async fn survives_kill9(database_url: &str) {
+    let env = [("COMPLAINTS_PER_MINUTE", "0"), ("LOOKUPS_PER_MINUTE", "0")];
+    let mut server = Server::start(database_url, &env);
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (enough_tx, mut enough_rx) = tokio::sync::mpsc::channel::<()>(1);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let (base, acknowledged, enough) = (server.base.clone(), acknowledged.clone(), enough_tx.clone());
+        tasks.spawn(async move {
+            let client = client();
+            for _ in 0..40 {
+                let res = client
+                    .post(format!("{base}/api/v1/complaints"))
+                    .header("Idempotency-Key", new_key())
+                    .json(&complaint())
+                    .send()
+                    .await;
+                let Ok(res) = res else { return };
+                if res.status() != StatusCode::CREATED {
+                    return;
+                }
+                let Ok(receipt) = res.json::<jmo_contract::ComplaintReceipt>().await else { return };
+                let mut acked = acknowledged.lock().unwrap();
+                acked.push(receipt.ticket);
+                if acked.len() == 200 {
+                    let _ = enough.try_send(());
+                }
+            }
+        });
+    }
+    drop(enough_tx);
+    let _ = enough_rx.recv().await;
+    // Killed mid-stream: the other 15 clients have requests in flight.
+    server.kill9();
+    let at_kill = acknowledged.lock().unwrap().len();
+    while tasks.join_next().await.is_some() {}
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    eprintln!("kill -9 after {at_kill} acknowledged complaints; {} in all", acknowledged.len());
+    assert!(acknowledged.len() >= 200, "only {} acknowledged", acknowledged.len());
+
+    let server = Server::start(database_url, &env);
+    let list: Vec<Value> = staff_get(&server, "/api/v1/staff/complaints?limit=1000").await.json().await.unwrap();
+    let stored: HashSet<String> = list.iter().map(|c| c["ticket"].as_str().unwrap().to_string()).collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|t| !stored.contains(*t)).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged complaints lost: {lost:?}", lost.len(), acknowledged.len());
+    for ticket in acknowledged.iter().take(5) {
+        assert_eq!(lookup(&server, ticket, PHONE_LAST4).await.status(), StatusCode::OK);
+    }
+}
