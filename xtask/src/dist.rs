@@ -23,6 +23,22 @@ pub fn finish(staging: &Path) -> Result<(), String> {
         let index = format!("{}{tag}{}", &index[..start], &index[end + "</script>".len()..]);
         write(&index_path, &index)?;
     }
+    precompress(staging)
+}
+
+/// Writes `.br` and `.gz` next to every text and wasm file, for the server to send as they are.
+fn precompress(dir: &Path) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let compressible = matches!(path.extension().and_then(|e| e.to_str()), Some("html" | "js" | "wasm" | "css" | "txt"));
+        if !compressible {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let with = |ext: &str| format!("{}.{ext}", path.display());
+        std::fs::write(with("gz"), crate::size::gzip_bytes(&bytes)).map_err(|e| e.to_string())?;
+        std::fs::write(with("br"), crate::size::brotli_bytes(&bytes)).map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

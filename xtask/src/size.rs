@@ -38,6 +38,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "gz" || e == "br") {
+            // Precompressed copies of the files listed; the report computes their sizes itself.
         } else {
             out.push(path);
         }
@@ -45,17 +47,25 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn gzip(bytes: &[u8]) -> u64 {
+pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len() as u64
+    encoder.finish().expect("writing to memory")
 }
 
-fn brotli(bytes: &[u8]) -> u64 {
+pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
-    out.len() as u64
+    out
+}
+
+fn gzip(bytes: &[u8]) -> u64 {
+    gzip_bytes(bytes).len() as u64
+}
+
+fn brotli(bytes: &[u8]) -> u64 {
+    brotli_bytes(bytes).len() as u64
 }
 
 pub fn report(sizes: &[FileSize]) -> String {

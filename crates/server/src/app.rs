@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::limits::{rate_limit, shed_load, time_limit, IpLimit};
 use crate::routes::{attachments, complaints, fallback, openapi, staff, status};
 use crate::state::AppState;
+use crate::widget;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -85,9 +86,12 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .with_state(app);
 
-    let widget = ServeDir::new(&config.widget_dir)
+    let files = ServeDir::new(&config.widget_dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(true)
         .not_found_service(axum::routing::any(fallback::not_found).with_state(()));
+    let widget = Router::new().fallback_service(files).layer(from_fn(widget::cache_control));
     let csp = HeaderValue::from_str(&content_security_policy(&config.frame_ancestors))
         .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
     let slots = Arc::new(Semaphore::new(config.max_in_flight));

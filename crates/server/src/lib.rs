@@ -15,6 +15,7 @@ mod limits;
 mod routes;
 pub mod state;
 pub mod store;
+mod widget;
 
 pub use config::Config;
 

@@ -126,6 +126,31 @@ async fn serves_the_widget() {
 }
 
 #[tokio::test]
+async fn serves_precompressed_widget_files_and_caches_only_hashed_ones() {
+    let widget = tempfile::tempdir().unwrap();
+    let dir = widget.path();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>JMO</title>").unwrap();
+    std::fs::write(dir.join("index.html.br"), b"brotli-bytes").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.gz"), b"gzip-bytes").unwrap();
+    let (_db, s) = server(&[("WIDGET_DIR", dir.to_str().unwrap())]);
+
+    let res = client().get(s.url("/")).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["cache-control"], "no-cache", "index.html is always revalidated");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+
+    let res = client().get(s.url("/app-0123456789abcdef_bg.wasm")).header("Accept-Encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    let res = client().get(s.url("/app-0123456789abcdef_bg.wasm")).send().await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none(), "no encoding unless asked for");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"\0asm");
+}
+
+#[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let (_db, s) = server(&[("LOOKUPS_PER_MINUTE", "3"), ("COMPLAINTS_PER_MINUTE", "2")]);
     for _ in 0..3 {
