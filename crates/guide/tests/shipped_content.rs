@@ -193,3 +193,19 @@ fn something_else_goes_straight_to_a_complaint() {
     let start = Walk::start(other);
     assert_eq!(start.current_node(other).escalation().unwrap().category, Some(Category::Other));
 }
+
+#[test]
+fn every_link_in_the_staff_guide_opens_a_step_and_every_guide_is_listed() {
+    let catalog = catalog();
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/staff-links.md")).unwrap();
+    let links: Vec<&str> = doc.split("https://<host>/").skip(1).map(|rest| rest.split('`').next().unwrap()).collect();
+    assert!(links.len() >= 20, "{links:?}");
+    for link in &links {
+        let decoded = Link::decode(link).unwrap_or_else(|e| panic!("docs/staff-links.md: {link}: {e:?}"));
+        assert_ne!(catalog.open(&decoded), Opened::NotFound, "docs/staff-links.md: {link} opens nothing");
+    }
+    for guide in catalog.guides.iter() {
+        let entry = format!("#/{}", guide.id);
+        assert!(links.contains(&entry.as_str()), "docs/staff-links.md does not list {entry}");
+    }
+}
