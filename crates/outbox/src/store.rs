@@ -1,0 +1,246 @@
+//! The outbox as text, for `localStorage` (or a file): a header line, then one line per entry of
+//! tab-separated, backslash-escaped fields ending in a checksum. A damaged line — cut off by a
+//! full disk, edited by hand, written by a future version — is skipped and counted, never a panic.
+//!
+//! ```text
+//! jmo-outbox 1
+//! E  id  key  created  attempts  next  last4  body  S                                checksum
+//! E  …                                               N  since                        checksum
+//! E  …                                               W  network|timeout|interrupted|503
+//! E  …                                               D  ticket  received_at  due_at
+//! E  …                                               R  status  (field  code)*
+//! ```
+
+use crate::entry::{Entry, Problem, Receipt, Rejection, State, WaitReason};
+
+pub const HEADER: &str = "jmo-outbox 1";
+
+/// What came back from storage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    /// Lines that could not be read (and are dropped at the next write).
+    pub damaged: usize,
+    /// The whole text was not an outbox (wrong or missing header): nothing was read from it.
+    pub unreadable: bool,
+}
+
+pub fn encode(entries: &[Entry]) -> String {
+    let mut out = String::from(HEADER);
+    out.push('\n');
+    for e in entries {
+        let start = out.len();
+        encode_entry(e, &mut out);
+        let sum = checksum(&out.as_bytes()[start..]);
+        out.push('\t');
+        out.push_str(&sum);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn decode(text: &str) -> Loaded {
+    let mut lines = text.split('\n');
+    let mut loaded = Loaded::default();
+    match lines.next().map(|l| l.trim_end_matches('\r')) {
+        None | Some("") if text.trim().is_empty() => return loaded,
+        Some(HEADER) => {}
+        _ => {
+            loaded.unreadable = true;
+            return loaded;
+        }
+    }
+    for line in lines.map(|l| l.trim_end_matches('\r')).filter(|l| !l.is_empty()) {
+        match decode_line(line) {
+            Some(e) if !loaded.entries.iter().any(|o| o.id == e.id) => loaded.entries.push(e),
+            _ => loaded.damaged += 1,
+        }
+    }
+    loaded
+}
+
+fn encode_entry(e: &Entry, out: &mut String) {
+    let text = |out: &mut String, s: &str| {
+        out.push('\t');
+        escape(s, out);
+    };
+    let num = |out: &mut String, n: u64| {
+        out.push('\t');
+        push_number(out, n);
+    };
+    out.push('E');
+    text(out, &e.id);
+    text(out, &e.idempotency_key);
+    num(out, e.created_at);
+    num(out, e.attempts as u64);
+    num(out, e.next_attempt_at);
+    text(out, &e.phone_last4);
+    text(out, &e.body);
+    match &e.state {
+        State::Saved => out.push_str("\tS"),
+        State::Sending { since } => {
+            out.push_str("\tN");
+            num(out, *since);
+        }
+        State::Waiting { reason } => {
+            out.push_str("\tW");
+            match reason {
+                WaitReason::Network => out.push_str("\tnetwork"),
+                WaitReason::Timeout => out.push_str("\ttimeout"),
+                WaitReason::Interrupted => out.push_str("\tinterrupted"),
+                WaitReason::Status(s) => num(out, *s as u64),
+            }
+        }
+        State::Delivered(r) => {
+            out.push_str("\tD");
+            text(out, &r.ticket);
+            text(out, &r.received_at);
+            text(out, &r.response_due_at);
+        }
+        State::Rejected(r) => {
+            out.push_str("\tR");
+            num(out, r.status as u64);
+            for p in &r.problems {
+                text(out, p.field.as_deref().unwrap_or(""));
+                text(out, &p.code);
+            }
+        }
+    }
+}
+
+/// Decimal digits without `core::fmt` (smaller in wasm).
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[i..].iter().for_each(|d| out.push(*d as char));
+}
+
+/// A line's fields, read in order.
+struct Fields<'a>(core::str::Split<'a, char>);
+
+impl<'a> Fields<'a> {
+    fn raw(&mut self) -> Option<&'a str> {
+        self.0.next()
+    }
+
+    fn text(&mut self) -> Option<String> {
+        unescape(self.0.next()?)
+    }
+
+    fn number(&mut self) -> Option<u64> {
+        number(self.0.next()?)
+    }
+}
+
+fn decode_line(line: &str) -> Option<Entry> {
+    let (content, sum) = line.rsplit_once('\t')?;
+    if checksum(content.as_bytes()) != sum {
+        return None;
+    }
+    let mut f = Fields(content.split('\t'));
+    if f.raw()? != "E" {
+        return None;
+    }
+    let (id, idempotency_key) = (f.text()?, f.text()?);
+    let (created_at, attempts, next_attempt_at) = (f.number()?, u32::try_from(f.number()?).ok()?, f.number()?);
+    let (phone_last4, body) = (f.text()?, f.text()?);
+    if id.is_empty() || idempotency_key.is_empty() || phone_last4.len() > 4 || !phone_last4.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let state = match f.raw()? {
+        "S" => State::Saved,
+        "N" => State::Sending { since: f.number()? },
+        "W" => State::Waiting {
+            reason: match f.raw()? {
+                "network" => WaitReason::Network,
+                "timeout" => WaitReason::Timeout,
+                "interrupted" => WaitReason::Interrupted,
+                s => WaitReason::Status(status(s)?),
+            },
+        },
+        "D" => {
+            let r = Receipt { ticket: f.text()?, received_at: f.text()?, response_due_at: f.text()? };
+            if r.ticket.is_empty() {
+                return None;
+            }
+            State::Delivered(r)
+        }
+        "R" => {
+            let status = status(f.raw()?)?;
+            let mut problems = Vec::new();
+            while let Some(field) = f.raw() {
+                let field = unescape(field)?;
+                problems.push(Problem { field: (!field.is_empty()).then_some(field), code: f.text()? });
+            }
+            State::Rejected(Rejection { status, problems })
+        }
+        _ => return None,
+    };
+    if f.raw().is_some() {
+        return None;
+    }
+    Some(Entry { id, idempotency_key, body, phone_last4, created_at, attempts, next_attempt_at, state })
+}
+
+/// A decimal number of ASCII digits only (no sign, no spaces), without overflow.
+pub(crate) fn number(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |acc, b| {
+        let digit = b.is_ascii_digit().then(|| (b - b'0') as u64)?;
+        acc.checked_mul(10)?.checked_add(digit)
+    })
+}
+
+fn status(s: &str) -> Option<u16> {
+    number(s).filter(|n| (100..=599).contains(n)).map(|n| n as u16)
+}
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '\\' => match chars.next()? {
+                '\\' => '\\',
+                't' => '\t',
+                'n' => '\n',
+                'r' => '\r',
+                _ => return None,
+            },
+            c => c,
+        });
+    }
+    Some(out)
+}
+
+/// FNV-1a (64 bit) in hex: catches cut-off and hand-edited lines, not an adversary.
+fn checksum(s: &[u8]) -> String {
+    let h = s.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3));
+    let mut out = String::with_capacity(16);
+    for i in (0..16).rev() {
+        out.push(char::from_digit((h >> (i * 4) & 0xf) as u32, 16).unwrap_or('0'));
+    }
+    out
+}
