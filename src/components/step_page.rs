@@ -57,11 +57,12 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
             if !walk.is_at_start() {
                 { answers(app, guide, walk) }
             }
-            <nav class="actions" aria-label={t.progress_label}>
+            // Not a second landmark: the breadcrumb above is the page's one "where you are" nav.
+            <div class="actions">
                 { for back }
                 <a class="button" href={app.href(Link::start())}>{ t.start_again }</a>
                 <CopyButton text={AttrValue::from(share)} label={t.copy_link} done={t.link_copied} lang={app.lang} />
-            </nav>
+            </div>
         </section>
     }
 }

@@ -95,7 +95,11 @@ pub fn bench() -> Result<(), String> {
     say("intake server benchmark (release build; loopback only)");
     let mut bench = cargo();
     bench.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "intake-bench"]);
-    check(bench, "server benchmark")
+    check(bench, "server benchmark")?;
+    say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
+    let mut speed = cargo();
+    speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);
+    check(speed, "speed benchmark")
 }
 
 pub fn check_content() -> Result<(), String> {

@@ -8,6 +8,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` pinned in Cargo.toml exactly.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 pub const BINARYEN_VERSION: &str = "132";
+/// The accessibility rules the end-to-end audit runs in the page.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -87,11 +89,23 @@ pub fn wasm_opt() -> Result<(), String> {
     if output_of("wasm-opt", &["--version"]).is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}"))) {
         return Ok(());
     }
-    say(&format!("installing wasm-opt (binaryen {BINARYEN_VERSION}) from npm into .tools/"));
+    npm_package("binaryen", BINARYEN_VERSION, "wasm-opt")
+}
+
+/// An npm package into .tools/ (not a global install), when that version is not there yet.
+pub fn npm_package(name: &str, version: &str, what: &str) -> Result<(), String> {
+    let manifest = tools_dir().join("node_modules").join(name).join("package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    // `version` may be a prefix ("132" matches "132.0.0"). For binaryen the caller already found
+    // its wasm-opt missing or wrong, so it is installed again whatever the manifest says.
+    if name != "binaryen" && installed.contains(&format!("\"version\": \"{version}")) {
+        return Ok(());
+    }
+    say(&format!("installing {what} ({name} {version}) from npm into .tools/"));
     std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
     let mut c = command("npm");
-    c.args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(tools_dir()).arg(format!("binaryen@{BINARYEN_VERSION}"));
-    check(c, "npm install binaryen")
+    c.args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(tools_dir()).arg(format!("{name}@{version}"));
+    check(c, &format!("npm install {name}"))
 }
 
 /// Debian packages, installed when one of their files is missing.
@@ -126,7 +140,8 @@ pub fn glob_first(pattern: &str) -> Option<PathBuf> {
 }
 
 pub fn browser() -> Result<(), String> {
-    apt(&[("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")])
+    apt(&[("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")])?;
+    npm_package("axe-core", AXE_CORE_VERSION, "the accessibility audit's rules")
 }
 
 pub fn postgres() -> Result<(), String> {

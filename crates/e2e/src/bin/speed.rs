@@ -1,0 +1,513 @@
+//! Speed of the built widget as a participant on a mid-range phone would feel it, measured in
+//! headless Chromium through the DevTools protocol, side by side with a plain static HTML page
+//! that shows the same questions (the floor no framework can beat).
+//!
+//! cargo run -p jmo-e2e --bin speed -- [--runs 5] [--cpu 4] [--strict]
+//! (The debug build is fine: everything measured happens in Chromium.)
+//!
+//! Profile: CPU slowed 4× (Emulation.setCPUThrottlingRate), network 150 ms latency, 1.6 Mbps
+//! down, 750 kbps up (Network.emulateNetworkConditions), a 412×823 touch screen, and a cold
+//! cache for every load (a fresh browser context each time). Both sites are served by the real
+//! server on loopback (the widget from dist/, the static pages from a temporary folder).
+//!
+//!  - time to first question: navigation start → the screen's heading and its answer links
+//!    are on screen and hit-testable (elementFromPoint), taken at the frame that paints them;
+//!  - the same for a deep link into the middle of the longest guide;
+//!  - step transition: the click's event time → the next step's heading in the DOM with style
+//!    and layout computed, for every answer link of every step of every guide (median, p95);
+//!    for the static pages that is a page load of the next page (warm cache);
+//!  - JS heap after load (HeapProfiler.collectGarbage, then Runtime.getHeapUsage), plus the
+//!    widget's wasm memory; bytes transferred until the first question.
+//!
+//! Prints a table; with `--strict` exits 1 when a target is missed.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::emulation::SetCpuThrottlingRateParams;
+#[allow(deprecated)]
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::network::{ConnectionType, EmulateNetworkConditionsParams, EnableParams};
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, NavigateParams};
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
+use jmo_e2e::chromiumoxide::cdp::js_protocol::heap_profiler::CollectGarbageParams;
+use jmo_e2e::chromiumoxide::cdp::js_protocol::runtime::GetHeapUsageParams;
+use jmo_e2e::chromiumoxide::layout::Point;
+use jmo_e2e::chromiumoxide::Page;
+use jmo_e2e::*;
+use jmo_guide::link::Link;
+use jmo_guide::walk::Walk;
+use jmo_guide::{Catalog, Guide, Lang, Node, NodeKind};
+
+const CPU_SLOWDOWN: f64 = 4.0;
+const LATENCY_MS: f64 = 150.0;
+const DOWN_BYTES_PER_S: f64 = 1_600_000.0 / 8.0;
+const UP_BYTES_PER_S: f64 = 750_000.0 / 8.0;
+
+/// Installed in every page before its own scripts: records when the expected screen's answers
+/// can be clicked, and how long each click takes to show the next step.
+const PROBE: &str = r#"
+(() => {
+  const m = window.__m = { ttfq: null, transitions: [] };
+  addEventListener('TrunkApplicationStarted', e => { window.__wasm = e.detail && e.detail.wasm; });
+  const heading = () => document.getElementById('screen-title');
+  const clickable = () => {
+    const h = heading();
+    if (!h || h.textContent.trim() !== window.__expect) return false;
+    const links = document.querySelectorAll('a.choice');
+    if (!links.length) return false;
+    // Styled: every stylesheet has arrived (they block painting anyway).
+    if ([...document.querySelectorAll('link[rel=stylesheet]')].some(l => !l.sheet)) return false;
+    const a = links[0], r = a.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || r.top >= innerHeight) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, (innerHeight - r.top) / 2));
+    return !!hit && a.contains(hit);
+  };
+  const abs = () => performance.timeOrigin + performance.now();
+  addEventListener('hashchange', () => { m.hash = abs(); }, true);
+  // A click on an answer: remember when, and what was on screen (across a page load too).
+  document.addEventListener('click', e => {
+    const h = heading();
+    const next = sessionStorage.getItem('__next');
+    if (next) sessionStorage.setItem('__click', JSON.stringify({ t: performance.timeOrigin + e.timeStamp, run: abs(), from: location.href, next }));
+  }, true);
+  const check = () => {
+    if (m.ttfq === null && window.__expect && clickable()) {
+      m.ttfq = -1;
+      requestAnimationFrame(t => { m.ttfq = t; });
+    }
+    const pending = sessionStorage.getItem('__click');
+    if (pending) {
+      const c = JSON.parse(pending), h = heading();
+      if (h && location.href !== c.from && h.textContent.trim() === c.next) {
+        const dom = abs();
+        h.getBoundingClientRect(); // style and layout of the new step
+        m.transitions.push({ total: abs() - c.t, run: c.run - c.t, dom: dom - c.t, hash: m.hash ? m.hash - c.t : null });
+        m.hash = null;
+        sessionStorage.removeItem('__click');
+        sessionStorage.removeItem('__next');
+      }
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  document.addEventListener('DOMContentLoaded', check);
+  document.addEventListener('load', check, true); // stylesheets
+})();
+"#;
+
+/// For `JMO_SPEED_PUSHSTATE=1`: answer links followed by the page itself, as an experiment.
+const INTERCEPT: &str = r#"(() => { if (!window.__intercept) { window.__intercept = true;
+  document.addEventListener('click', e => {
+    const a = e.target.closest('a.choice');
+    if (!a || !a.getAttribute('href').startsWith('#/')) return;
+    e.preventDefault();
+    history.pushState(null, '', a.getAttribute('href'));
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  }); } return 1; })()"#;
+
+struct Args {
+    runs: usize,
+    cpu: f64,
+    strict: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args { runs: 5, cpu: CPU_SLOWDOWN, strict: false };
+    let mut argv = std::env::args().skip(1);
+    while let Some(arg) = argv.next() {
+        match arg.as_str() {
+            "--runs" => a.runs = argv.next().and_then(|v| v.parse().ok()).filter(|&n| (1..=50).contains(&n)).expect("--runs needs 1..50"),
+            "--cpu" => a.cpu = argv.next().and_then(|v| v.parse().ok()).filter(|&n| (1.0..=20.0).contains(&n)).expect("--cpu needs 1..20"),
+            "--strict" => a.strict = true,
+            other => panic!("unknown argument {other}; see the comment at the top of crates/e2e/src/bin/speed.rs"),
+        }
+    }
+    a
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args = args();
+    let dist = dist_dir();
+    let content = content();
+    let catalog = &content.catalog;
+    let app_name = shell_text(&content, "app_name", Lang::Id);
+    let static_dir = tempfile::tempdir().expect("temp dir");
+    write_static_site(static_dir.path(), &dist, catalog, &app_name);
+
+    let app = Server::start(&dist).await;
+    let plain = Server::start(static_dir.path()).await;
+    let chrome = Chrome::launch().await;
+
+    // The deep link: the middle of the longest way through a guide (with its answers).
+    let (deep_guide, deep_walk) = guides(catalog)
+        .into_iter()
+        .flat_map(|g| walks_to_outcomes(g).into_iter().map(move |w| (g, w)))
+        .max_by_key(|(_, w)| w.answers().len())
+        .expect("a guide");
+    let deep_at = deep_walk.rewind_to(deep_walk.answers().len() / 2);
+    let deep_node = deep_at.current_node(deep_guide);
+    let deep_fragment = Link::to_step(deep_guide, &deep_at).encode();
+
+    let start_title = catalog.start.title.get(Lang::Id).to_owned();
+    let cases = [
+        ("start", "/".to_owned(), "/index.html".to_owned(), start_title),
+        ("deep", format!("/{deep_fragment}"), format!("/{}/{}.html", deep_guide.id, deep_node.id), deep_node.title.get(Lang::Id).to_owned()),
+    ];
+    // samples[case][0 = widget, 1 = static page]
+    let mut samples: [[Vec<Load>; 2]; 2] = Default::default();
+    eprintln!("measuring {} cold loads of each page…", args.runs);
+    for run in 0..args.runs {
+        for (c, (_, app_path, static_path, title)) in cases.iter().enumerate() {
+            for (s, url) in [app.url(app_path), plain.url(static_path)].into_iter().enumerate() {
+                let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu))
+                    .await
+                    .unwrap_or_else(|e| panic!("run {}: {url}: {e}", run + 1));
+                samples[c][s].push(sample);
+            }
+        }
+    }
+
+    eprintln!("measuring step transitions…");
+    let edges = edges(catalog);
+    let app_steps = within(Duration::from_secs(600), "the widget's transitions", transitions_app(&chrome, args.cpu, &app, catalog, &edges)).await;
+    let static_steps = within(Duration::from_secs(600), "the static transitions", transitions_static(&chrome, args.cpu, &plain, catalog, &edges)).await;
+    chrome.close().await;
+    app.stop().await;
+    plain.stop().await;
+
+    // The report.
+    let version = std::process::Command::new(CHROMIUM).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(out, "\nJMO Self-Help speed — {version}, headless, DevTools protocol");
+    let _ = writeln!(
+        out,
+        "profile: CPU {}× slower, network {LATENCY_MS} ms latency / 1.6 Mbps down / 750 kbps up, cold cache, 412×823 touch screen; median of {} runs",
+        args.cpu,
+        args.runs
+    );
+    let _ = writeln!(out, "deep link: {deep_fragment} (step {} of {} on the longest way)", deep_at.answers().len() + 1, deep_walk.answers().len() + 1);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{:<44} {:>11} {:>12} {:>7}   target", "", "widget", "static page", "ratio");
+    let mut missed = Vec::new();
+    for (c, (name, ..)) in cases.iter().enumerate() {
+        let app_ms = median(samples[c][0].iter().map(|l| l.ttfq_ms).collect());
+        let static_ms = median(samples[c][1].iter().map(|l| l.ttfq_ms).collect());
+        let ratio = app_ms / static_ms;
+        let label = if *name == "start" { "time to first question (start screen)" } else { "time to first question (deep link)" };
+        let ok = app_ms <= 2000.0 && ratio <= 1.5;
+        if !ok {
+            missed.push(label);
+        }
+        let _ = writeln!(out, "{label:<44} {:>8.0} ms {:>9.0} ms {ratio:>6.2}×   ≤ 2000 ms and ≤ 1.5× {}", app_ms, static_ms, verdict(ok));
+        let spread = |s: &[Load]| format!("{:.0}–{:.0}", min(s.iter().map(|l| l.ttfq_ms)), max(s.iter().map(|l| l.ttfq_ms)));
+        let _ = writeln!(out, "{:<44} {:>11} {:>12}", "  (range over runs, ms)", spread(&samples[c][0]), spread(&samples[c][1]));
+    }
+    let total = |v: &[Transition]| v.iter().map(|t| t.total).collect::<Vec<_>>();
+    let (app_total, static_total) = (total(&app_steps), total(&static_steps));
+    for (name, p) in [("step transition, median", 0.5), ("step transition, p95", 0.95)] {
+        let a = percentile(&app_total, p);
+        let s = percentile(&static_total, p);
+        let target = if p > 0.9 { format!("≤ 16 ms {}", verdict(a <= 16.0)) } else { String::new() };
+        if p > 0.9 && a > 16.0 {
+            missed.push("step transition p95");
+        }
+        let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms {:>6.2}×   {target}", format!("{name} ({} clicks)", app_steps.len()), a, s, a / s);
+    }
+    let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms", "step transition, slowest", max(app_total.iter().copied()), max(static_total.iter().copied()));
+    let part = |f: fn(&Transition) -> f64| percentile(&app_steps.iter().map(f).collect::<Vec<_>>(), 0.5);
+    let _ = writeln!(
+        out,
+        "  widget, median from the click's event time: listeners run {:.1} ms → hashchange {:.1} ms → DOM updated {:.1} ms → style+layout {:.1} ms",
+        part(|t| t.run),
+        part(|t| t.hash),
+        part(|t| t.dom),
+        part(|t| t.total)
+    );
+    for (c, (name, ..)) in cases.iter().enumerate() {
+        let heap_app = median(samples[c][0].iter().map(|l| l.heap_mb).collect());
+        let heap_static = median(samples[c][1].iter().map(|l| l.heap_mb).collect());
+        let wasm = median(samples[c][0].iter().map(|l| l.wasm_mb).collect());
+        // The page's memory is its JS heap and the widget's wasm memory: both count.
+        let ok = heap_app + wasm <= 5.0;
+        if !ok {
+            missed.push("JS heap");
+        }
+        let _ = writeln!(out, "{:<44} {:>8.2} MB {:>9.2} MB {:>6.2}×   ≤ 5 MB with wasm {}", format!("JS heap after load ({name})"), heap_app, heap_static, heap_app / heap_static, verdict(ok));
+        let _ = writeln!(out, "{:<44} {:>8.2} MB {:>12}          (JS heap + wasm: {:.2} MB)", "  + the widget's wasm memory", wasm, "–", heap_app + wasm);
+        let kb_app = median(samples[c][0].iter().map(|l| l.kb).collect());
+        let kb_static = median(samples[c][1].iter().map(|l| l.kb).collect());
+        let _ = writeln!(out, "{:<44} {:>8.1} KB {:>9.1} KB {:>6.1}×", format!("bytes transferred, whole load ({name})"), kb_app, kb_static, kb_app / kb_static);
+    }
+    let _ = writeln!(out);
+    if missed.is_empty() {
+        let _ = writeln!(out, "all speed targets met");
+    } else {
+        let _ = writeln!(out, "targets missed: {}", missed.join(", "));
+    }
+    print!("{out}");
+    if args.strict && !missed.is_empty() {
+        std::process::exit(1);
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+#[derive(Debug)]
+struct Load {
+    ttfq_ms: f64,
+    heap_mb: f64,
+    wasm_mb: f64,
+    kb: f64,
+}
+
+/// A page in a fresh browser context (cold cache), throttled like a mid-range phone on slow 4G.
+// Network.emulateNetworkConditions is marked deprecated in the protocol (in favour of
+// emulateNetworkConditionsByRule) but is what DevTools' own throttling presets still use.
+#[allow(deprecated)]
+async fn throttled_page(chrome: &Chrome, cpu: f64) -> Result<(Page, jmo_e2e::chromiumoxide::cdp::browser_protocol::browser::BrowserContextId)> {
+    let context = chrome.browser.create_browser_context(CreateBrowserContextParams::default()).await.map_err(|e| e.to_string())?;
+    let target = CreateTargetParams::builder().url("about:blank").browser_context_id(context.clone()).build().map_err(|e| e.to_string())?;
+    let page = chrome.browser.new_page(target).await.map_err(|e| e.to_string())?;
+    set_screen(&page, 412, 823).await?;
+    page.execute(EnableParams::default()).await.map_err(|e| e.to_string())?;
+    let mut network = EmulateNetworkConditionsParams::new(false, LATENCY_MS, DOWN_BYTES_PER_S, UP_BYTES_PER_S);
+    network.connection_type = Some(ConnectionType::Cellular4g);
+    page.execute(network).await.map_err(|e| e.to_string())?;
+    page.execute(SetCpuThrottlingRateParams::new(cpu)).await.map_err(|e| e.to_string())?;
+    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(PROBE)).await.map_err(|e| e.to_string())?;
+    Ok((page, context))
+}
+
+async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64) -> Result<Load> {
+    let (page, context) = throttled_page(chrome, cpu).await?;
+    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(format!("window.__expect = {};", js_str(title)))).await.map_err(|e| e.to_string())?;
+    page.execute(NavigateParams::new(url)).await.map_err(|e| e.to_string())?;
+    wait_for(&page, "window.__m && window.__m.ttfq > 0", "the first question").await?;
+    let ttfq_ms = eval(&page, "window.__m.ttfq").await?.as_f64().unwrap_or(f64::NAN);
+    if std::env::var_os("JMO_SPEED_DEBUG").is_some() {
+        let entries = eval(&page, "performance.getEntries().filter(e => 'transferSize' in e).map(e => `${e.name} ${e.transferSize} ${Math.round(e.responseEnd)}`).join('\\n')").await?;
+        eprintln!("{url}: first question at {ttfq_ms:.0} ms\n{}", entries.as_str().unwrap_or(""));
+    }
+    // "After load": the page is complete and, for the widget, the guides are downloaded.
+    wait_for(&page, "document.readyState === 'complete'", "the load event").await?;
+    if url.contains("/#") || url.ends_with('/') {
+        wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await?;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let kb = eval(&page, "performance.getEntries().filter(e => 'transferSize' in e).reduce((s, e) => s + e.transferSize, 0) / 1000").await?.as_f64().unwrap_or(0.0);
+    page.execute(CollectGarbageParams::default()).await.map_err(|e| e.to_string())?;
+    let heap = page.execute(GetHeapUsageParams::default()).await.map_err(|e| e.to_string())?;
+    let wasm = eval(&page, "window.__wasm && window.__wasm.memory ? window.__wasm.memory.buffer.byteLength : 0").await?.as_f64().unwrap_or(0.0);
+    let _ = page.close().await;
+    let _ = chrome.browser.dispose_browser_context(context).await;
+    Ok(Load { ttfq_ms, heap_mb: heap.used_size / 1_000_000.0, wasm_mb: wasm / 1_000_000.0, kb })
+}
+
+/// Every answer link of every question and step: (guide, node, option).
+fn edges(catalog: &Catalog) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (g, guide) in catalog.guides.iter().enumerate() {
+        for (n, node) in guide.nodes.iter().enumerate() {
+            if matches!(node.kind, NodeKind::Question | NodeKind::Step) {
+                out.extend((0..node.options.len()).map(|o| (g, n, o)));
+            }
+        }
+    }
+    out
+}
+
+async fn click_option(page: &Page, option: &str) -> Result<()> {
+    let js = format!(
+        "(() => {{ const a = document.querySelector('a.choice[data-option=\"{option}\"]'); if (!a) return null; \
+           a.scrollIntoView({{ block: 'center' }}); const r = a.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+    );
+    let at = eval(page, &js).await?;
+    let (x, y) = (at[0].as_f64().ok_or(format!("no answer {option} on screen"))?, at[1].as_f64().unwrap_or(0.0));
+    page.click(Point { x, y }).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// One click → next step: total, and when the fragment changed and the DOM was updated.
+#[derive(Clone, Copy, Debug)]
+struct Transition {
+    total: f64,
+    /// The click's event time → its first listener runs (input delivery).
+    run: f64,
+    hash: f64,
+    dom: f64,
+}
+
+async fn next_transition(page: &Page, count: usize, what: &str) -> Result<Transition> {
+    wait_for(page, &format!("window.__m && window.__m.transitions.length > {count}"), what).await?;
+    let t = eval(page, &format!("window.__m.transitions[{count}]")).await?;
+    let get = |k: &str| t[k].as_f64().unwrap_or(f64::NAN);
+    Ok(Transition { total: get("total"), run: get("run"), hash: get("hash"), dom: get("dom") })
+}
+
+async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &Catalog, edges: &[(usize, usize, usize)]) -> Vec<Transition> {
+    let (page, _context) = throttled_page(chrome, cpu).await.expect("page");
+    load(&page, &server.url("/")).await.expect("the widget");
+    wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await.expect("guides");
+    let mut times = Vec::new();
+    for &(g, n, o) in edges {
+        let guide = &catalog.guides[g];
+        let (from, next) = step_pair(guide, n, o);
+        let spec = PageSpec {
+            name: format!("{}/{}", guide.id, from.id),
+            lang: Lang::Id,
+            fragment: Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode(),
+            heading: from.title.get(Lang::Id).to_owned(),
+            action: None,
+        };
+        open_in_app(&page, &spec).await.unwrap_or_else(|e| panic!("{e}"));
+        if std::env::var_os("JMO_SPEED_PUSHSTATE").is_some() {
+            // Experiment: what if the widget followed its own step links itself (pushState and
+            // render at once) instead of waiting for the browser's hashchange?
+            eval(&page, INTERCEPT).await.unwrap();
+        }
+        // Let the opening settle (its own probe entry, focus) before the measured click.
+        eval(&page, "new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))").await.unwrap();
+        arm(&page, next).await;
+        click_option(&page, &from.options[o].id).await.unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        let t = next_transition(&page, 0, &format!("{} → {}", spec.name, next.id)).await.unwrap_or_else(|e| panic!("{e}"));
+        let shown = eval(&page, "document.getElementById('screen-title').textContent.trim()").await.unwrap();
+        assert_eq!(shown.as_str(), Some(next.title.get(Lang::Id).trim()), "{} → {}: wrong step", spec.name, next.id);
+        times.push(t);
+    }
+    let _ = page.close().await;
+    times
+}
+
+async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog: &Catalog, edges: &[(usize, usize, usize)]) -> Vec<Transition> {
+    let (page, _context) = throttled_page(chrome, cpu).await.expect("page");
+    let mut times = Vec::new();
+    for &(g, n, o) in edges {
+        let guide = &catalog.guides[g];
+        let (from, next) = step_pair(guide, n, o);
+        load(&page, &server.url(&format!("/{}/{}.html", guide.id, from.id))).await.unwrap();
+        eval(&page, "new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))").await.unwrap();
+        arm(&page, next).await;
+        click_option(&page, &from.options[o].id).await.unwrap();
+        let t = next_transition(&page, 0, &format!("static {}/{} → {}", guide.id, from.id, next.id)).await.unwrap_or_else(|e| panic!("{e}"));
+        times.push(t);
+    }
+    let _ = page.close().await;
+    times
+}
+
+/// Clears earlier measurements and names the step the next click should show.
+async fn arm(page: &Page, next: &Node) {
+    let js = format!(
+        "(window.__m.transitions = [], sessionStorage.removeItem('__click'), sessionStorage.setItem('__next', {}), 1)",
+        js_str(next.title.get(Lang::Id).trim())
+    );
+    eval(page, &js).await.unwrap();
+}
+
+fn step_pair(guide: &Guide, n: usize, o: usize) -> (&Node, &Node) {
+    let from = &guide.nodes[n];
+    let next = guide.node(&from.options[o].next).expect("checked content");
+    (from, next)
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The floor: every screen as a plain HTML page with the widget's stylesheet, no script.
+fn write_static_site(dir: &Path, dist: &Path, catalog: &Catalog, app_name: &str) {
+    let css = std::fs::read_dir(dist)
+        .expect("dist")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "css"))
+        .expect("the widget's stylesheet in dist/");
+    std::fs::copy(&css, dir.join("app.css")).expect("copy css");
+    let lang = Lang::Id;
+    let page = |title: &str, body: &str| {
+        format!(
+            "<!doctype html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{t} – {app}</title>\n<link rel=\"stylesheet\" href=\"/app.css\">\n</head>\n<body>\n<div class=\"page\">\n\
+             <header class=\"header\"><a class=\"brand\" href=\"/index.html\">{app}</a></header>\n<main id=\"main\">\n<section class=\"screen\">\n\
+             <h1 id=\"screen-title\">{t}</h1>\n{body}</section>\n</main>\n</div>\n</body>\n</html>\n",
+            t = escape(title),
+            app = escape(app_name)
+        )
+    };
+    let mut start = String::new();
+    for p in catalog.start.intro.paragraphs(lang) {
+        let _ = writeln!(start, "<p class=\"lead\">{}</p>", escape(p));
+    }
+    start.push_str("<ul class=\"choices\">\n");
+    for guide in catalog.start_guides() {
+        let _ = writeln!(
+            start,
+            "<li><a class=\"choice\" href=\"/{}/{}.html\"><span class=\"choice-label\">{}</span><span class=\"choice-hint\">{}</span></a></li>",
+            guide.id,
+            guide.start,
+            escape(guide.title.get(lang)),
+            escape(guide.summary.get(lang))
+        );
+    }
+    start.push_str("</ul>\n");
+    std::fs::write(dir.join("index.html"), page(catalog.start.title.get(lang), &start)).expect("write");
+    for guide in catalog.guides.iter() {
+        std::fs::create_dir_all(dir.join(&*guide.id)).expect("mkdir");
+        for node in guide.nodes.iter() {
+            let mut body = String::new();
+            for p in node.body.paragraphs(lang) {
+                let _ = writeln!(body, "<p>{}</p>", escape(p));
+            }
+            if !node.steps.is_empty() {
+                body.push_str("<ol class=\"steps\">\n");
+                for s in node.steps.iter() {
+                    let _ = writeln!(body, "<li>{}</li>", escape(s.get(lang)));
+                }
+                body.push_str("</ol>\n");
+            }
+            if matches!(node.kind, NodeKind::Question | NodeKind::Step) {
+                body.push_str("<ul class=\"choices\">\n");
+                for o in node.options.iter() {
+                    let _ = writeln!(
+                        body,
+                        "<li><a class=\"choice\" data-option=\"{}\" href=\"/{}/{}.html\"><span class=\"choice-label\">{}</span></a></li>",
+                        o.id,
+                        guide.id,
+                        o.next,
+                        escape(o.label.get(lang))
+                    );
+                }
+                body.push_str("</ul>\n");
+            }
+            std::fs::write(dir.join(&*guide.id).join(format!("{}.html", node.id)), page(node.title.get(lang), &body)).expect("write");
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 { v[mid] } else { (v[mid - 1] + v[mid]) / 2.0 }
+}
+
+fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn min(v: impl Iterator<Item = f64>) -> f64 {
+    v.fold(f64::INFINITY, f64::min)
+}
+
+fn max(v: impl Iterator<Item = f64>) -> f64 {
+    v.fold(f64::NEG_INFINITY, f64::max)
+}
