@@ -23,6 +23,23 @@ pub fn App() -> Html {
     };
     use_effect_with((state.lang, page_title), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
 
+    // Step links are followed in-page: the state updates at once instead of after the
+    // browser's `hashchange`. Ctrl/Cmd/Shift-clicks (new tab or window) and other links behave
+    // as usual; middle clicks fire no `click`.
+    let follow = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.shift_key() {
+                return;
+            }
+            let anchor = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("a[href^='#/']").ok().flatten());
+            let Some(href) = anchor.and_then(|a| a.get_attribute("href")) else { return };
+            if browser::push_hash(&href) {
+                e.prevent_default();
+                dispatcher.dispatch(Action::Open(href));
+            }
+        })
+    };
     let skip = Callback::from(|e: MouseEvent| {
         // A plain `#main` link would be read as a step link, so focus the content by hand.
         e.prevent_default();
@@ -40,7 +57,7 @@ pub fn App() -> Html {
     // Plain strings: `classes!` would bring a hash set into the wasm.
     let class = if state.embed { "page embed" } else { "page" };
     html! {
-        <div {class}>
+        <div {class} onclick={follow}>
             <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
             { header(&state) }
             <main id="main" tabindex="-1">{ screen }</main>

@@ -154,6 +154,8 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
+            // `hashchange` and `popstate` may both report the same move.
+            Action::Open(fragment) if self.visited.last() == Some(&fragment) => return self,
             Action::Open(fragment) => return Rc::new(next.open(&fragment)),
             Action::SetLang(lang) if lang == self.lang => return self,
             Action::SetLang(lang) => next.lang = lang,

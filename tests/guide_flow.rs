@@ -38,8 +38,10 @@ async fn clicking_through_a_guide_moves_focus_and_records_the_answers() {
     assert_eq!(fragment(), "#/login");
     assert_eq!(focused_id(), "screen-title", "focus follows the new step");
 
+    let entries = web_sys::window().unwrap().history().unwrap().length().unwrap();
     click("[data-option='asked_again']").await;
     assert_eq!(fragment(), "#/login/session_expired?a=what_happens.asked_again");
+    assert_eq!(web_sys::window().unwrap().history().unwrap().length().unwrap(), entries + 1, "one history entry per step");
     assert!(text(".crumbs").contains("Langkah 2"), "{}", text(".crumbs"));
     assert_eq!(focused_id(), "screen-title");
     assert_eq!(all(".answers .answer").len(), 1);

@@ -12,17 +12,8 @@ pub fn finish(staging: &Path) -> Result<(), String> {
 
     let index_path = staging.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
-    let open_tag = "<script type=\"module\">";
-    if let Some(start) = index.find(open_tag) {
-        let body_start = start + open_tag.len();
-        let end = index[body_start..].find("</script>").map(|i| body_start + i).ok_or("unclosed inline script")?;
-        let script = index[body_start..end].trim();
-        let loader_name = format!("loader-{:016x}.js", fnv(script.as_bytes()));
-        write(&staging.join(&loader_name), script)?;
-        let tag = format!("<script type=\"module\" src=\"./{loader_name}\"></script>");
-        let index = format!("{}{tag}{}", &index[..start], &index[end + "</script>".len()..]);
-        write(&index_path, &index)?;
-    }
+    let index = externalize_inline_scripts(staging, &index)?;
+    write(&index_path, &index)?;
     precompress(staging)
 }
 
@@ -40,6 +31,31 @@ fn precompress(dir: &Path) -> Result<(), String> {
         std::fs::write(with("br"), crate::size::brotli_bytes(&bytes)).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Moves each inline `<script>` (Trunk's loader) into its own file. Tolerant of how the tag is
+/// written (minified HTML drops the quotes), and refuses to leave any inline script behind.
+fn externalize_inline_scripts(staging: &Path, index: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = index;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = rest[start..].find('>').map(|i| start + i).ok_or("unclosed <script> tag")?;
+        let tag = &rest[start..=tag_end];
+        let close = rest[tag_end..].find("</script>").map(|i| tag_end + i).ok_or("unclosed <script>")?;
+        out.push_str(&rest[..start]);
+        if tag.contains("src=") {
+            out.push_str(&rest[start..close + "</script>".len()]);
+        } else {
+            let script = rest[tag_end + 1..close].trim();
+            let name = format!("loader-{:016x}.js", fnv(script.as_bytes()));
+            write(&staging.join(&name), script)?;
+            let module = if tag.contains("module") { " type=\"module\"" } else { "" };
+            out.push_str(&format!("<script{module} src=\"./{name}\"></script>"));
+        }
+        rest = &rest[close + "</script>".len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
