@@ -112,6 +112,10 @@ impl State {
         if self.came_from(&fragment) {
             self.visited.pop();
         } else if self.visited.last() != Some(&fragment) {
+            // Only the last entries matter (for the back button); a long session stays small.
+            if self.visited.len() == 32 {
+                self.visited.remove(0);
+            }
             self.visited.push(fragment);
         }
         self
