@@ -13,7 +13,8 @@ usage: cargo xtask <task>
 
   run            install what is missing, build the widget, serve it on http://127.0.0.1:8080 and open a browser
   test           install what is missing and run every test (native, PostgreSQL, headless Chromium, size budget)
-  bench          size report of the built widget, then the intake server benchmark
+  bench          size report, intake server benchmark, speed on a phone profile, 30 s of each fuzz target
+  fuzz [SECONDS] run each fuzz target (fuzz/) for SECONDS (default 60)
   size           build the widget and print the size report only
   check-content  check content/ and list every problem
   lock-content   add newly published guide and node ids to content/published.lock
@@ -26,6 +27,11 @@ fn main() -> ExitCode {
         "run" => tasks::run(),
         "test" => tasks::test(),
         "bench" => tasks::bench(),
+        "fuzz" => match std::env::args().nth(2).map(|s| s.parse::<u32>()) {
+            None => tasks::fuzz(60),
+            Some(Ok(seconds)) => tasks::fuzz(seconds),
+            Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS]".into()),
+        },
         "size" => tasks::size(),
         "check-content" => tasks::check_content(),
         "lock-content" => tasks::lock_content(),

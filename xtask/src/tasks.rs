@@ -99,7 +99,38 @@ pub fn bench() -> Result<(), String> {
     say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
     let mut speed = cargo();
     speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);
-    check(speed, "speed benchmark")
+    check(speed, "speed benchmark")?;
+    fuzz(30)
+}
+
+/// Fuzz targets (fuzz/) in turn, each for `seconds`; a crash fails with its input saved under
+/// fuzz/artifacts/<target>/ (keep it under fuzz/regressions/<target>/ and add a test).
+pub fn fuzz(seconds: u32) -> Result<(), String> {
+    tools::cargo_fuzz()?;
+    let target_dir = root().join("target/fuzz");
+    for target in ["contract", "contract_fields", "link", "content", "pack"] {
+        say(&format!("fuzzing `{target}` for {seconds} s"));
+        let corpus = target_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        let mut run = cargo();
+        run.args(["fuzz", "run", "-s", "none", "-a", target]).arg(&corpus).arg(format!("fuzz/seeds/{target}"));
+        run.arg("--");
+        let dict = root().join(format!("fuzz/dicts/{target}.dict"));
+        if dict.exists() {
+            run.arg(format!("-dict={}", dict.display()));
+        }
+        run.args([format!("-max_total_time={seconds}"), "-timeout=10".into(), "-print_final_stats=1".into()]);
+        run.env("CARGO_TARGET_DIR", &target_dir);
+        check(run, &format!("fuzz target {target}"))?;
+        let regressions = root().join(format!("fuzz/regressions/{target}"));
+        if regressions.is_dir() {
+            let mut replay = cargo();
+            replay.args(["fuzz", "run", "-s", "none", "-a", target]).arg(&regressions).args(["--", "-runs=0"]);
+            replay.env("CARGO_TARGET_DIR", &target_dir);
+            check(replay, &format!("replaying kept crashes of {target}"))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn check_content() -> Result<(), String> {

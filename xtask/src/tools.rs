@@ -8,6 +8,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` pinned in Cargo.toml exactly.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 pub const BINARYEN_VERSION: &str = "132";
+/// libFuzzer through cargo-fuzz; with `-s none` it needs no nightly toolchain.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The accessibility rules the end-to-end audit runs in the page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
 
@@ -74,6 +76,10 @@ fn cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> Result<
         c.arg("--locked");
     }
     check(c, &format!("cargo install {krate}"))
+}
+
+pub fn cargo_fuzz() -> Result<(), String> {
+    cargo_tool("cargo-fuzz", "cargo-fuzz", CARGO_FUZZ_VERSION, true)
 }
 
 pub fn trunk() -> Result<(), String> {
