@@ -4,12 +4,11 @@ use jmo_guide::Guide;
 use yew::prelude::*;
 
 
-use crate::content::steps_text;
+use crate::content::Steps;
 use crate::state::State;
 
 /// "Your answers": each earlier question, the chosen answer, and a link to change it.
-pub fn answers(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
-    let t = steps_text(app.lang);
+pub fn answers(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Html {
     let lang = app.lang;
     let rows = walk.answers().iter().enumerate().map(|(i, answer)| {
         let node = &guide.nodes[answer.node];

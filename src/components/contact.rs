@@ -1,12 +1,11 @@
 use jmo_guide::Node;
 use yew::prelude::*;
 
-use crate::content::steps_text;
+use crate::content::Steps;
 use crate::state::State;
 
 /// Official channels and related links of a step.
-pub fn contact(app: &State, node: &Node) -> Html {
-    let t = steps_text(app.lang);
+pub fn contact(app: &State, t: &Steps, node: &Node) -> Html {
     let lang = app.lang;
     // Web pages open beside the guide (it may be embedded); tel: and mailto: hand over to the phone.
     let target = |href: &str| href.starts_with("https://").then_some("_blank");

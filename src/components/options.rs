@@ -5,12 +5,11 @@ use jmo_guide::NodeKind;
 use yew::prelude::*;
 
 
-use crate::content::steps_text;
+use crate::content::Steps;
 use crate::state::State;
 
 /// The answers of a question or step, each a link to the step it leads to.
-pub fn options(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
-    let t = steps_text(app.lang);
+pub fn options(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Html {
     let node = walk.current_node(guide);
     let items = node.options.iter().enumerate().filter_map(|(i, option)| {
         let next = walk.choose_index(guide, i).ok()?;

@@ -5,12 +5,11 @@ use yew::prelude::*;
 
 
 use super::CopyButton;
-use crate::content::{attachment_name, category_name, steps_text, ui, urgency_name, Steps, HEAD};
+use crate::content::{attachment_name, category_name, ui, urgency_name, Steps, HEAD};
 use crate::state::State;
 
 /// The end of a guide: solved, or passed on to an officer with a summary of what was tried.
-pub fn outcome(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
-    let t = &steps_text(app.lang);
+pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Html {
     let node = walk.current_node(guide);
     let NodeKind::Escalate(escalation) = &node.kind else {
         return html! { <p class="badge resolved">{ t.resolved_badge }</p> };

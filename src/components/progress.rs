@@ -4,12 +4,11 @@ use jmo_guide::Guide;
 use yew::prelude::*;
 
 
-use crate::content::steps_text;
+use crate::content::Steps;
 use crate::state::State;
 
 /// Breadcrumb: start › guide › step number.
-pub fn progress(app: &State, guide: &'static Guide, walk: &Walk) -> Html {
-    let t = steps_text(app.lang);
+pub fn progress(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Html {
     let guide_start = Link { guide: Some(guide.id.to_string()), ..Link::start() };
     let step = t.step_count.replace("{n}", &(walk.answers().len() + 1).to_string());
     html! {

@@ -18,9 +18,9 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
     let node = walk.current_node(guide);
 
     let main_part = match node.kind {
-        NodeKind::Question | NodeKind::Step => options(app, guide, walk),
+        NodeKind::Question | NodeKind::Step => options(app, &t, guide, walk),
         NodeKind::Date => html! { <DateForm guide={Kept(guide)} walk={walk.clone()} lang={app.lang} embed={app.embed} /> },
-        NodeKind::Resolved | NodeKind::Escalate(_) => outcome(app, guide, walk),
+        NodeKind::Resolved | NodeKind::Escalate(_) => outcome(app, &t, guide, walk),
     };
     let back = (!walk.is_at_start()).then(|| {
         let href = app.href(Link::to_step(guide, &walk.back()));
@@ -40,7 +40,7 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
 
     html! {
         <section class="screen step" aria-labelledby="screen-title">
-            { progress(app, guide, walk) }
+            { progress(app, &t, guide, walk) }
             if changed {
                 <p class="notice" role="status">{ t.guide_changed }</p>
             }
@@ -53,9 +53,9 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
                 <ol class="steps">{ for node.steps.iter().map(|s| html! { <li>{ s.get(lang) }</li> }) }</ol>
             }
             { main_part }
-            { contact(app, node) }
+            { contact(app, &t, node) }
             if !walk.is_at_start() {
-                { answers(app, guide, walk) }
+                { answers(app, &t, guide, walk) }
             }
             // Not a second landmark: the breadcrumb above is the page's one "where you are" nav.
             <div class="actions">

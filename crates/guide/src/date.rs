@@ -69,12 +69,10 @@ impl Date {
     }
 }
 
+/// The contract's calendar rule, so complaints and guides agree on which dates exist.
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
+    match (u32::try_from(year), u8::try_from(month)) {
+        (Ok(year), Ok(month)) => jmo_contract::date::days_in_month(year, month).into(),
         _ => 0,
     }
 }
