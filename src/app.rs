@@ -1,10 +1,10 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{header, loading, not_found, start_screen, step_page};
+use crate::components::{header, loading, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
 use crate::hooks::{use_content_download, use_focus_heading, use_fragment};
-use crate::state::{Action, Screen, State};
+use crate::state::{Action, Screen, State, CHECK_PAGE};
 
 #[function_component]
 pub fn App() -> Html {
@@ -20,6 +20,7 @@ pub fn App() -> Html {
         Screen::Start | Screen::Loading => t.app_name.to_owned(),
         Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(state.lang), t.app_name),
         Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
+        Screen::Check => format!("{} – {}", t.check_link, t.app_name),
     };
     use_effect_with((state.lang, page_title), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
 
@@ -53,15 +54,28 @@ pub fn App() -> Html {
         Screen::Loading => loading(&state),
         Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
         Screen::NotFound => not_found(&state),
+        Screen::Check => html! {
+            <FormSlot kind="check" loading={t.loading_title} failed={t.loading_failed} retry={t.retry} />
+        },
     };
+    // Complaints kept on this device (waiting, delivered, refused) are shown on every page but
+    // the ones that show them anyway: the escalation's form and the check screen.
+    let escalation = matches!(&state.screen, Screen::Step { guide, walk, .. } if matches!(walk.current_node(guide).kind, jmo_guide::NodeKind::Escalate(_)));
+    let complaints = browser::has_stored_complaints() && !escalation && state.screen != Screen::Check;
     // Plain strings: `classes!` would bring a hash set into the wasm.
     let class = if state.embed { "page embed" } else { "page" };
     html! {
         <div {class} onclick={follow}>
             <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
             { header(&state) }
-            <main id="main" tabindex="-1">{ screen }</main>
-            <footer class="footer"><p>{ t.privacy_note }</p></footer>
+            <main id="main" tabindex="-1">
+                if complaints { <FormSlot kind="complaints" /> }
+                { screen }
+            </main>
+            <footer class="footer">
+                <p>{ t.privacy_note }</p>
+                <p><a href={state.href_to(CHECK_PAGE)}>{ t.check_link }</a></p>
+            </footer>
         </div>
     }
 }

@@ -65,6 +65,12 @@ pub fn store_lang(lang: Lang) {
     }
 }
 
+/// Whether the form module's outbox holds complaints (waiting, delivered or refused): lines
+/// after its header.
+pub fn has_stored_complaints() -> bool {
+    storage().and_then(|s| s.get_item("jmo.outbox").ok().flatten()).is_some_and(|t| t.trim_end().contains('\n'))
+}
+
 pub fn set_document_lang_and_title(lang: Lang, title: &str) {
     let Some(document) = window().and_then(|w| w.document()) else { return };
     if let Some(html) = document.document_element() {

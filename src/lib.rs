@@ -5,11 +5,13 @@
 //! - [`hooks`]: browser glue as hooks (fragment changes, focus, document title, language).
 //! - [`content`]: the guides and the app's texts, compiled in from `content/` by build.rs.
 //! - [`browser`]: the few direct calls to browser APIs (location, history, storage, clipboard).
+//! - [`form_module`]: loads the complaint form (crates/form, a wasm module of its own) on demand.
 
 pub mod app;
 pub mod browser;
 pub mod components;
 pub mod content;
+pub mod form_module;
 pub mod hooks;
 pub mod state;
 

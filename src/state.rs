@@ -51,7 +51,12 @@ pub enum Screen {
         changed: bool,
     },
     NotFound,
+    /// "Check my complaint" (`#/check`), drawn by the form module.
+    Check,
 }
+
+/// The fragment of the "check my complaint" screen (not a guide: no guide may take this id).
+pub const CHECK_PAGE: &str = "#/check";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
@@ -96,14 +101,20 @@ impl State {
 
     fn open(mut self, fragment: &str) -> State {
         // Only `#/…` fragments are step links; anything else (`#top`) shows the start screen.
-        let link = if !fragment.starts_with("#/") { Ok(Link::start()) } else { Link::decode(fragment) };
+        // `#/check?lang=en` takes its parameters as a start link would.
+        let check = fragment.strip_prefix(CHECK_PAGE).filter(|rest| rest.is_empty() || rest.starts_with('?'));
+        let link = match check {
+            Some(query) => Link::decode(&format!("#/{query}")),
+            None if !fragment.starts_with("#/") => Ok(Link::start()),
+            None => Link::decode(fragment),
+        };
         self.screen = match link {
             Ok(link) => {
                 if let Some(lang) = link.lang {
                     self.lang = lang;
                 }
                 self.embed = link.embed;
-                self.screen_for(&link)
+                if check.is_some() { Screen::Check } else { self.screen_for(&link) }
             }
             Err(_) => Screen::NotFound,
         };
@@ -140,6 +151,12 @@ impl State {
     /// The fragment for a link, keeping the embed mode of this page.
     pub fn href(&self, link: Link) -> String {
         link.with_embed(self.embed).encode()
+    }
+
+    /// A fixed page's fragment (`#/check`), keeping this page's language and embed mode.
+    pub fn href_to(&self, page: &str) -> String {
+        let query = Link::start().with_embed(self.embed).encode();
+        format!("{page}{}", query.trim_start_matches("#/"))
     }
 
     /// Whether `fragment` is the history entry right before the current one.

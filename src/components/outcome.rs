@@ -4,7 +4,7 @@ use jmo_guide::NodeKind;
 use yew::prelude::*;
 
 
-use super::CopyButton;
+use super::{CopyButton, FormSlot};
 use crate::content::{attachment_name, category_name, ui, urgency_name, Steps, HEAD};
 use crate::state::State;
 
@@ -27,6 +27,17 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
         .collect();
     let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
     let summary = summary_text(t, ui(lang).app_name, category, urgency, &tried, &reference);
+    // What the form sends along: ids only, never anything typed.
+    let path: Vec<String> = walk.pairs(guide).map(|(n, o)| format!("{n}.{o}")).collect();
+    let context = format!(
+        "guide={}\nnode={}\npath={}\nversion={}\ncategory={}\nurgency={}",
+        guide.id,
+        node.id,
+        path.join("~"),
+        HEAD.version,
+        escalation.category.map_or("other", |c| c.as_str()),
+        escalation.urgency.as_str()
+    );
 
     html! {
         <>
@@ -51,6 +62,7 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
                 </dl>
                 <CopyButton text={AttrValue::from(summary)} label={t.copy_summary} done={t.summary_copied} lang={lang} />
             </section>
+            <FormSlot kind="form" {context} loading={t.form_loading} failed={t.form_failed} retry={ui(lang).retry} />
         </>
     }
 }

@@ -28,6 +28,15 @@ pub const DATETIME_FORMAT: &str = "datetime_format";
 pub const CONSENT_REQUIRED: &str = "consent_required";
 pub const ATTACHMENT_UNKNOWN: &str = "attachment_unknown";
 
+/// Every code a field can be refused with (the form has a text for each; a test here keeps the
+/// list complete).
+pub const FIELD_CODES: &[&str] = &[
+    REQUIRED, TOO_SHORT, TOO_LONG, TOO_MANY, DUPLICATE, CONTROL_CHARACTERS, INVALID_CHOICE, INVALID_FORMAT, INVALID_TYPE,
+    NIK_FORMAT, NIK_PROVINCE, NIK_BIRTH_DATE, NIK_BIRTH_DATE_MISMATCH, KPJ_FORMAT, PHONE_FORMAT, PHONE_NOT_MOBILE,
+    EMAIL_FORMAT, NAME_FORMAT, DATE_FORMAT, DATE_IN_FUTURE, DATETIME_FORMAT, CONSENT_REQUIRED, ATTACHMENT_UNKNOWN,
+    IMAGE_TYPE_UNSUPPORTED, IMAGE_CORRUPT,
+];
+
 // Request-level (no field), produced by the server.
 pub const MALFORMED_JSON: &str = "malformed_json";
 pub const BODY_TOO_LARGE: &str = "body_too_large";
@@ -46,3 +55,22 @@ pub const RATE_LIMITED: &str = "rate_limited";
 pub const OVERLOADED: &str = "overloaded";
 pub const REQUEST_TIMEOUT: &str = "request_timeout";
 pub const INTERNAL: &str = "internal";
+
+#[cfg(test)]
+mod tests {
+    /// Every code declared above the request-level section is in `FIELD_CODES`.
+    #[test]
+    fn field_codes_lists_every_field_code() {
+        let source = include_str!("codes.rs");
+        let field_part = source.split("pub const FIELD_CODES").next().unwrap();
+        let declared: Vec<&str> = field_part
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const "))
+            .filter_map(|l| l.split_once(": &str = \"").map(|(_, rest)| rest.trim_end_matches("\";")))
+            .collect();
+        assert!(declared.len() > 20, "{declared:?}");
+        for code in declared {
+            assert!(super::FIELD_CODES.contains(&code), "{code} is missing from FIELD_CODES");
+        }
+    }
+}

@@ -1,3 +1,11 @@
+//! The complaint form's wasm module. The guide widget imports it (only when needed) and calls
+//! [`mount`] with an element of its page; each mount is a small Yew app of its own.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use jmo_form::components::{CheckScreen, ComplaintForm, Complaints};
+use jmo_form::context::FormContext;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -5,14 +13,71 @@ use yew::prelude::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-#[function_component]
-fn Hello() -> Html {
-    html! { <p id="form-hello">{ "form module" }</p> }
+thread_local! {
+    static MOUNTED: RefCell<Vec<(u32, Mounted)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_HANDLE: RefCell<u32> = const { RefCell::new(1) };
 }
 
+enum Mounted {
+    Form(yew::AppHandle<FormApp>),
+    Complaints(yew::AppHandle<Complaints>),
+    Check(yew::AppHandle<CheckScreen>),
+}
+
+#[derive(Properties, PartialEq)]
+struct FormAppProps {
+    ctx: Rc<FormContext>,
+}
+
+#[function_component]
+fn FormApp(props: &FormAppProps) -> Html {
+    html! { <ComplaintForm ctx={props.ctx.clone()} /> }
+}
+
+/// Mounts one part of the form into `root`: `"form"` (an escalation's complaint form; `context`
+/// is the widget's `key=value` lines), `"complaints"` (the complaints on this device) or
+/// `"check"` (look a ticket up). Returns a handle for [`unmount`].
 #[wasm_bindgen]
-pub fn mount_form(root: web_sys::Element, _ctx: String) {
-    yew::Renderer::<Hello>::with_root(root).render();
+pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
+    jmo_form::page::prepare();
+    root.set_inner_html("");
+    let mounted = match kind {
+        "form" => {
+            let ctx = Rc::new(FormContext::parse(context));
+            Mounted::Form(yew::Renderer::<FormApp>::with_root_and_props(root, FormAppProps { ctx }).render())
+        }
+        "check" => Mounted::Check(yew::Renderer::<CheckScreen>::with_root(root).render()),
+        _ => Mounted::Complaints(yew::Renderer::<Complaints>::with_root(root).render()),
+    };
+    let handle = NEXT_HANDLE.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    MOUNTED.with(|m| m.borrow_mut().push((handle, mounted)));
+    handle
+}
+
+/// Removes what [`mount`] put in the page (the widget calls it when the element goes away).
+#[wasm_bindgen]
+pub fn unmount(handle: u32) {
+    let mounted = MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        m.iter().position(|(h, _)| *h == handle).map(|i| m.remove(i).1)
+    });
+    match mounted {
+        Some(Mounted::Form(app)) => app.destroy(),
+        Some(Mounted::Complaints(app)) => app.destroy(),
+        Some(Mounted::Check(app)) => app.destroy(),
+        None => {}
+    }
+}
+
+/// Starts delivering what is waiting in this device's outbox (the widget calls it on load when
+/// a complaint is stored, even if nothing of the form is shown).
+#[wasm_bindgen]
+pub fn resume() {
+    jmo_form::delivery::start();
 }
 
 fn main() {}

@@ -1,0 +1,16 @@
+//! Small function components, one per part of the form's pages.
+
+mod check_screen;
+mod complaint_form;
+mod complaints;
+mod delivery_status;
+mod disruption_notice;
+mod fields;
+mod images;
+
+pub use check_screen::CheckScreen;
+pub use complaint_form::{ComplaintForm, Start};
+pub use complaints::Complaints;
+pub use delivery_status::DeliveryStatus;
+pub use disruption_notice::DisruptionNotice;
+pub use images::Images;

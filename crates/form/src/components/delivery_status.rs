@@ -1,0 +1,117 @@
+use jmo_contract::Language;
+use jmo_outbox::Progress;
+use yew::prelude::*;
+
+use crate::delivery;
+use crate::draft::{in_page_order, Problem};
+use crate::hooks::{use_lang, use_outbox};
+use crate::texts::{error_text, fill, texts};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The complaint's outbox id.
+    pub id: AttrValue,
+    /// "Correct the complaint" was pressed on a refused one.
+    #[prop_or_default]
+    pub on_fix: Option<Callback<String>>,
+}
+
+/// Where one complaint is: sending, waiting (with "you can close this page"), delivered with its
+/// ticket and due time, or refused with the reasons and a way to correct it.
+#[function_component]
+pub fn DeliveryStatus(props: &Props) -> Html {
+    let lang = use_lang();
+    let entries = use_outbox();
+    let Some(entry) = entries.into_iter().find(|e| *e.id == *props.id) else {
+        return Html::default();
+    };
+    let t = texts(lang);
+    let id = entry.id.clone();
+    let retry = Callback::from({
+        let id = id.clone();
+        move |_: MouseEvent| delivery::retry_now(&id)
+    });
+    let forget = Callback::from({
+        let id = id.clone();
+        move |_: MouseEvent| delivery::forget(&id)
+    });
+    let (state, heading, body) = match entry.progress() {
+        Progress::Sending => ("sending", t.status_sending, Html::default()),
+        Progress::WaitingForConnection { .. } => ("waiting", t.status_waiting_connection, waiting(lang, retry)),
+        Progress::WaitingForServer { .. } => ("waiting", t.status_waiting_server, waiting(lang, retry)),
+        Progress::Delivered(receipt) => {
+            let due = fill(t.status_due, "due", &local_time(&receipt.response_due_at, lang));
+            let body = html! {
+                <>
+                    <p class="ticket">{ t.status_ticket }{ ": " }<strong id="complaint-ticket">{ receipt.ticket.clone() }</strong></p>
+                    <p>{ due }</p>
+                    <p class="hint">{ t.status_keep_ticket }</p>
+                    <p class="actions">
+                        <a class="button" href="#/check">{ t.check_link }</a>
+                        <button type="button" class="button" onclick={forget}>{ t.status_forget }</button>
+                    </p>
+                </>
+            };
+            ("delivered", t.status_delivered, body)
+        }
+        Progress::Rejected(rejection) => {
+            let problems = in_page_order(
+                rejection
+                    .problems
+                    .iter()
+                    .map(|p| Problem::from_item(&jmo_contract::ErrorItem { field: p.field.clone(), code: p.code.clone() }))
+                    .collect(),
+            );
+            let fix = props.on_fix.clone().map(|on_fix| {
+                let id = id.clone();
+                Callback::from(move |_: MouseEvent| on_fix.emit(id.clone()))
+            });
+            let body = html! {
+                <>
+                    <p>{ t.status_rejected_note }</p>
+                    <ul>{ for problems.iter().map(|p| html! {
+                        <li>{ if p.field.is_some() { error_text(lang, &p.path, &p.code) } else { t.problem_request } }</li>
+                    }) }</ul>
+                    <p class="actions">
+                        if let Some(onclick) = fix { <button type="button" class="button primary" {onclick}>{ t.status_fix }</button> }
+                        <button type="button" class="button" onclick={forget}>{ t.status_discard }</button>
+                    </p>
+                </>
+            };
+            ("rejected", t.status_rejected, body)
+        }
+    };
+    html! {
+        <section class="complaint-status" data-complaint-state={state} aria-labelledby={format!("status-{}", entry.id)}>
+            <h2 id={format!("status-{}", entry.id)} class="visually-hidden">{ t.status_heading }</h2>
+            <p role="status" class="status-line">
+                <strong id="complaint-status" tabindex="-1">{ heading }</strong>
+            </p>
+            if delivery::unsaved() && !entry.is_settled() { <p class="notice">{ t.storage_unavailable }</p> }
+            { body }
+        </section>
+    }
+}
+
+fn waiting(lang: Language, retry: Callback<MouseEvent>) -> Html {
+    let t = texts(lang);
+    html! {
+        <>
+            <p>{ t.status_waiting_note }</p>
+            <p class="actions"><button type="button" class="button" onclick={retry}>{ t.status_retry_now }</button></p>
+        </>
+    }
+}
+
+/// An RFC 3339 time from the server, in the device's time zone and the page's language.
+pub fn local_time(rfc3339: &str, lang: Language) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    let locale = if lang == Language::En { "en-GB" } else { "id-ID" };
+    date.to_locale_string(locale, &options).into()
+}

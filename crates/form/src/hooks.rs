@@ -1,0 +1,7 @@
+//! Browser glue as hooks.
+
+mod use_lang;
+mod use_outbox;
+
+pub use use_lang::{current_lang, use_lang};
+pub use use_outbox::use_outbox;
