@@ -53,6 +53,16 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
     )
 }
 
+/// `GET /embed-origins.json`: the host pages the widget may talk to when it is framed
+/// (`EMBED_ORIGINS`), read by `src/host.js`; see docs/embedding.md.
+fn embed_origins(config: &Config) -> axum::routing::MethodRouter<AppState> {
+    let body = axum::body::Bytes::from(serde_json::json!({ "origins": config.embed_origins }).to_string());
+    get(move || {
+        let body = body.clone();
+        async move { ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-cache")], body) }
+    })
+}
+
 fn cors(config: &Config) -> CorsLayer {
     let origins: Vec<HeaderValue> = config.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     CorsLayer::new()
@@ -81,6 +91,7 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .route("/api/v1/staff/attachments/{id}", get(staff::attachment))
         .route("/api/v1/staff/disruptions", post(staff::create_disruption))
         .route("/api/v1/staff/disruptions/{id}", delete(staff::end_disruption))
+        .route("/embed-origins.json", embed_origins(config))
         .route("/api", any(fallback::not_found))
         .route("/api/{*rest}", any(fallback::not_found))
         .method_not_allowed_fallback(fallback::method_not_allowed)

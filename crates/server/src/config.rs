@@ -8,7 +8,8 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ("DATABASE_URL", "sqlite://<binary dir>/jmo-selfhelp.db", "sqlite://PATH or postgres://USER:PASS@HOST/DB"),
     ("SQLITE_SYNCHRONOUS", "normal", "normal (durable against process death) or full (also against power loss)"),
     ("ALLOWED_ORIGINS", "", "comma-separated origins allowed by CORS; empty: same origin only"),
-    ("FRAME_ANCESTORS", "'self'", "CSP frame-ancestors: who may embed the widget in a frame"),
+    ("EMBED_ORIGINS", "", "comma-separated origins (scheme://host[:port]) of pages that may embed the widget and talk to it"),
+    ("FRAME_ANCESTORS", "'self' + EMBED_ORIGINS", "CSP frame-ancestors, only to override what EMBED_ORIGINS gives"),
     ("STAFF_TOKEN", "", "bearer token for /api/v1/staff/*; empty: staff endpoints always answer 401"),
     ("WIDGET_DIR", "dist", "folder of the built widget, served at /"),
     ("COMPLAINTS_PER_MINUTE", "10", "per client IP; 0 disables the limit"),
@@ -25,6 +26,8 @@ pub struct Config {
     pub database_url: String,
     pub sqlite_synchronous_full: bool,
     pub allowed_origins: Vec<String>,
+    /// Host pages allowed to embed the widget and exchange messages with it (exact origins).
+    pub embed_origins: Vec<String>,
     pub frame_ancestors: String,
     pub staff_token: Option<String>,
     pub widget_dir: PathBuf,
@@ -68,7 +71,13 @@ impl Config {
         let allowed_origins = var("ALLOWED_ORIGINS")
             .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect())
             .unwrap_or_default();
-        let frame_ancestors = var("FRAME_ANCESTORS").unwrap_or_else(|| "'self'".into());
+        let embed_origins = var("EMBED_ORIGINS")
+            .map(|v| v.split(',').map(str::trim).filter(|o| !o.is_empty()).map(parse_origin).collect::<Result<Vec<_>, _>>())
+            .transpose()?
+            .unwrap_or_default();
+        let frame_ancestors = var("FRAME_ANCESTORS").unwrap_or_else(|| {
+            std::iter::once("'self'").chain(embed_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ")
+        });
         if frame_ancestors.contains([';', ',', '\n', '\r']) {
             return Err("FRAME_ANCESTORS must be a space-separated source list".into());
         }
@@ -77,6 +86,7 @@ impl Config {
             database_url,
             sqlite_synchronous_full,
             allowed_origins,
+            embed_origins,
             frame_ancestors,
             staff_token: var("STAFF_TOKEN"),
             widget_dir: var("WIDGET_DIR").unwrap_or_else(|| "dist".into()).into(),
@@ -91,6 +101,64 @@ impl Config {
     /// The database for logs: kind and location, never the credentials.
     pub fn database_description(&self) -> String {
         describe_database_url(&self.database_url)
+    }
+}
+
+/// One `EMBED_ORIGINS` entry as browsers write an origin (`event.origin`): `https://host[:port]`,
+/// lower case, without a default port. Anything else (a path, a wildcard, a user) is refused.
+fn parse_origin(entry: &str) -> Result<String, String> {
+    let bad = |why: &str| {
+        Err(format!(
+            "EMBED_ORIGINS: {entry:?} is not an origin ({why}); write scheme://host[:port] with http or https, \
+             no path, no wildcard, e.g. https://www.bpjsketenagakerjaan.go.id"
+        ))
+    };
+    let lower = entry.to_ascii_lowercase();
+    let Some((scheme, rest)) = lower.split_once("://") else { return bad("no scheme") };
+    let default_port = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => return bad("the scheme must be http or https"),
+    };
+    // A bare trailing slash is the empty path; anything more is a path.
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.contains(['/', '?', '#', '@', '*', '\\']) || rest.chars().any(char::is_whitespace) {
+        return bad("only scheme, host and port");
+    }
+    let (host, port) = if rest.starts_with('[') {
+        // An IPv6 literal: [::1] or [::1]:8080.
+        let Some(end) = rest.find(']') else { return bad("unclosed [") };
+        let (host, after) = rest.split_at(end + 1);
+        let addr = &host[1..end];
+        if addr.is_empty() || !addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+            return bad("bad IPv6 address");
+        }
+        match after {
+            "" => (host, None),
+            _ => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return bad("bad port"),
+            },
+        }
+    } else {
+        match rest.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (rest, None),
+        }
+    };
+    let host_ok = host.starts_with('[')
+        || (!host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-'])
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+    if !host_ok {
+        return bad("bad host name");
+    }
+    match port {
+        None => Ok(format!("{scheme}://{host}")),
+        Some(p) if p == default_port => Ok(format!("{scheme}://{host}")),
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0) => Ok(format!("{scheme}://{host}:{p}")),
+        Some(_) => bad("the port must be a number from 1 to 65535"),
     }
 }
 
@@ -125,5 +193,25 @@ mod tests {
         assert!(cfg("COMPLAINTS_PER_MINUTE", "lots").is_err());
         assert!(cfg("DATABASE_URL", "mysql://x").is_err());
         assert_eq!(cfg("ALLOWED_ORIGINS", "https://a.id/, https://b.id").unwrap().allowed_origins, ["https://a.id", "https://b.id"]);
+    }
+
+    #[test]
+    fn embed_origins_are_exact_origins_and_feed_frame_ancestors() {
+        let cfg = |pairs: &'static [(&'static str, &'static str)]| {
+            Config::from_lookup(move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
+        };
+        let c = cfg(&[("EMBED_ORIGINS", " https://WWW.Bpjs.id/ ,http://127.0.0.1:8000, https://a.id:443, http://[::1]:9000")]).unwrap();
+        assert_eq!(c.embed_origins, ["https://www.bpjs.id", "http://127.0.0.1:8000", "https://a.id", "http://[::1]:9000"]);
+        assert_eq!(c.frame_ancestors, "'self' https://www.bpjs.id http://127.0.0.1:8000 https://a.id http://[::1]:9000");
+        assert_eq!(cfg(&[]).unwrap().frame_ancestors, "'self'");
+        // An explicit FRAME_ANCESTORS wins.
+        let c = cfg(&[("EMBED_ORIGINS", "https://a.id"), ("FRAME_ANCESTORS", "'none'")]).unwrap();
+        assert_eq!((c.embed_origins.as_slice(), c.frame_ancestors.as_str()), (&["https://a.id".to_string()][..], "'none'"));
+        for bad in ["*", "https://*.bpjs.id", "https://a.id/help", "a.id", "ftp://a.id", "https://", "https://a.id:0", "https://a.id:99999",
+                    "https://user@a.id", "https://a.id?x", "https://a.id:80a", "https://a.id:", "https://-a.id", "http://[::1", "https://a id"] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([("EMBED_ORIGINS", bad)]));
+            let err = cfg(pairs).expect_err(bad);
+            assert!(err.starts_with("EMBED_ORIGINS:") && err.contains("scheme://host[:port]"), "{bad}: {err}");
+        }
     }
 }
