@@ -3,7 +3,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::{header, loading, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
-use crate::hooks::{use_content_download, use_focus_heading, use_fragment};
+use crate::hooks::{use_content_download, use_focus_heading, use_fragment, use_host};
 use crate::state::{Action, Screen, State, CHECK_PAGE};
 
 #[function_component]
@@ -14,6 +14,7 @@ pub fn App() -> Html {
         use_fragment(Callback::from(move |fragment| dispatcher.dispatch(Action::Open(fragment))));
     }
     use_content_download(&state);
+    use_host(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
     let page_title = match &state.screen {
@@ -58,19 +59,21 @@ pub fn App() -> Html {
             <FormSlot kind="check" loading={t.loading_title} failed={t.loading_failed} retry={t.retry} />
         },
     };
-    // Complaints kept on this device (waiting, delivered, refused) are shown on every page but
-    // the ones that show them anyway: the escalation's form and the check screen.
-    let escalation = matches!(&state.screen, Screen::Step { guide, walk, .. } if matches!(walk.current_node(guide).kind, jmo_guide::NodeKind::Escalate(_)));
-    let complaints = browser::has_stored_complaints() && !escalation && state.screen != Screen::Check;
+    // Complaints kept on this device (waiting, delivered, refused) are shown, and their delivery
+    // resumed, on every page but the check screen (which offers the last ticket anyway).
+    let complaints = browser::has_stored_complaints() && state.screen != Screen::Check;
     // Plain strings: `classes!` would bring a hash set into the wasm.
     let class = if state.embed { "page embed" } else { "page" };
     html! {
-        <div {class} onclick={follow}>
+        <div ~className={class} onclick={follow}>
             <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
             { header(&state) }
             <main id="main" tabindex="-1">
                 if complaints { <FormSlot kind="complaints" /> }
                 { screen }
+                if state.embed {
+                    <p class="close"><button type="button" class="button" onclick={Callback::from(|_| crate::host::close())}>{ t.close }</button></p>
+                }
             </main>
             <footer class="footer">
                 <p>{ t.privacy_note }</p>

@@ -1,29 +1,14 @@
 //! The complaint form lives in its own wasm module (crates/form), fetched only when a page needs
-//! it, so it costs nothing on the first load. This is the widget's side: load it once, and mount
-//! or unmount its parts in elements of this page.
+//! it, so it costs nothing on the first load. This is the widget's side: load it once and mount
+//! its parts in elements of this page. Plain JavaScript (`on_demand.js`), to keep the first load
+//! small: it also shows the loading message, and the failure with a retry button.
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(inline_js = "let m;\
-function load(){return m=m||import(new URL('complaint_form.js',document.baseURI).href)\
-.then(async x=>{await x.default();return x}).catch(e=>{m=null;throw e})}\
-export function mount(k,e,c){return load().then(x=>x.mount(k,e,c))}\
-export function unmount(h){m&&m.then(x=>x.unmount(h),()=>{})}")]
+#[wasm_bindgen(module = "/src/on_demand.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = mount)]
-    fn mount_js(kind: &str, root: &web_sys::Element, context: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = unmount)]
-    fn unmount_js(handle: u32);
-}
-
-/// Loads the form module if needed and mounts one of its parts (`form`, `complaints`, `check`)
-/// into `root`; resolves to a handle for [`unmount`].
-pub async fn mount(kind: &str, root: &web_sys::Element, context: &str) -> Result<u32, ()> {
-    let handle = JsFuture::from(mount_js(kind, root, context)).await.map_err(drop)?;
-    handle.as_f64().map(|h| h as u32).ok_or(())
-}
-
-pub fn unmount(handle: u32) {
-    unmount_js(handle);
+    /// Mounts part `kind` (`form`, `complaints`, `check`) of the form module into `root`, saying
+    /// `loading` meanwhile and `failed` with a `retry` button if the module cannot be fetched
+    /// (empty texts: silent). Returns a function that unmounts it.
+    pub fn mount(kind: &str, root: &web_sys::Element, context: &str, loading: &str, failed: &str, retry: &str) -> js_sys::Function;
 }

@@ -13,6 +13,7 @@ pub mod components;
 pub mod content;
 pub mod form_module;
 pub mod hooks;
+pub mod host;
 pub mod state;
 
 pub use app::App;

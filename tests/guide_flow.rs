@@ -99,7 +99,8 @@ async fn a_deep_link_opens_the_step_with_the_answers_that_lead_there() {
     assert!(summary.contains("Klaim JHT"), "{summary}");
     assert!(summary.contains("Tinggi"), "high urgency: {summary}");
     assert!(summary.contains("jht/escalate_jht_late"), "{summary}");
-    assert!(find(".notice").is_none(), "nothing changed since the link was made");
+    // (The complaint form's slot may say it cannot load here: no form module in this test page.)
+    assert!(find(".notice[role=status]").is_none(), "nothing changed since the link was made");
 }
 
 #[wasm_bindgen_test]

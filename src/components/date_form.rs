@@ -61,7 +61,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
     let described_by = if error.is_some() { "date-error date-hint" } else { "date-hint" };
     html! {
         <form class="date-form" {onsubmit} novalidate=true>
-            <div class={if error.is_some() { "field field-invalid" } else { "field" }}>
+            <div ~className={if error.is_some() { "field field-invalid" } else { "field" }}>
                 <label for="date-input">{ t.date_input_label }</label>
                 <p id="date-hint" class="hint">{ t.date_hint }</p>
                 if let Some(message) = *error {

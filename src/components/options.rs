@@ -23,7 +23,12 @@ pub fn options(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
     let heading = if node.kind == NodeKind::Step { t.did_it_work } else { t.choose_answer };
     html! {
         <div class="options">
-            <h2 id="options-title" class={(node.kind != NodeKind::Step).then_some("visually-hidden")}>{ heading }</h2>
+            // Literal classes: a computed `class={…}` goes through `Classes`, a hash set.
+            if node.kind == NodeKind::Step {
+                <h2 id="options-title">{ heading }</h2>
+            } else {
+                <h2 id="options-title" class="visually-hidden">{ heading }</h2>
+            }
             <ul class="choices" aria-labelledby="options-title">{ for items }</ul>
         </div>
     }

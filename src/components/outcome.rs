@@ -28,16 +28,28 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
     let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
     let summary = summary_text(t, ui(lang).app_name, category, urgency, &tried, &reference);
     // What the form sends along: ids only, never anything typed.
-    let path: Vec<String> = walk.pairs(guide).map(|(n, o)| format!("{n}.{o}")).collect();
-    let context = format!(
-        "guide={}\nnode={}\npath={}\nversion={}\ncategory={}\nurgency={}",
-        guide.id,
-        node.id,
-        path.join("~"),
-        HEAD.version,
-        escalation.category.map_or("other", |c| c.as_str()),
-        escalation.urgency.as_str()
-    );
+    let mut context = String::new();
+    for (key, value) in [
+        ("guide", &*guide.id),
+        ("node", &node.id),
+        ("version", &HEAD.version),
+        ("category", escalation.category.map_or("other", |c| c.as_str())),
+        ("urgency", escalation.urgency.as_str()),
+    ] {
+        context += key;
+        context += "=";
+        context += value;
+        context += "\n";
+    }
+    context += "path=";
+    for (i, (n, o)) in walk.pairs(guide).enumerate() {
+        if i > 0 {
+            context += "~";
+        }
+        context += n;
+        context += ".";
+        context += o;
+    }
 
     html! {
         <>

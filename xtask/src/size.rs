@@ -19,18 +19,83 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     let mut files = Vec::new();
     collect(dist, &mut files).map_err(|e| format!("reading {}: {e} (build the widget first)", dist.display()))?;
     files.sort();
-    let index = std::fs::read_to_string(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
+    let first = first_load(dist, &files)?;
     let mut sizes = Vec::new();
     for path in files {
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         let name = path.strip_prefix(dist).unwrap_or(&path).display().to_string();
-        // The page itself and everything it references are fetched before first use; the wasm is
-        // referenced from the JS loader by the same hashed stem.
-        let stem = name.split('.').next().unwrap_or(&name).trim_end_matches("_bg").to_owned();
-        let first_load = name == "index.html" || index.contains(&name) || index.contains(&stem);
+        let first_load = first.contains(&path);
         sizes.push(FileSize { raw: bytes.len() as u64, gzip: gzip(&bytes), brotli: brotli(&bytes), first_load, name });
     }
     Ok(sizes)
+}
+
+/// What is fetched before the start screen is usable: the page, every file it references
+/// (`./name`: stylesheet, scripts, preloads), the wasm beside each of those scripts (its
+/// loader fetches it), and, transitively, every module those scripts import statically
+/// (`from"./…"`, `import"./…"`; not `import(…)`, which loads on demand, like the form).
+fn first_load(dist: &Path, files: &[PathBuf]) -> Result<std::collections::BTreeSet<PathBuf>, String> {
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
+    let mut found: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter(|path| {
+            let name = path.strip_prefix(dist).unwrap_or(path).display().to_string();
+            *path == &index_path || index.contains(&format!("./{name}"))
+        })
+        .cloned()
+        .collect();
+    let mut queue: Vec<PathBuf> = found.iter().cloned().collect();
+    while let Some(path) = queue.pop() {
+        let mut next = Vec::new();
+        if let Some(stem) = path.to_str().and_then(|p| p.strip_suffix(".js")) {
+            next.push(PathBuf::from(format!("{stem}_bg.wasm")));
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let dir = path.parent().unwrap_or(dist);
+            next.extend(static_imports(&text).into_iter().map(|spec| normalize(&dir.join(spec))));
+        }
+        for file in next {
+            if files.contains(&file) && found.insert(file.clone()) {
+                queue.push(file);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The relative specifiers of a module's static imports and re-exports.
+fn static_imports(js: &str) -> Vec<&str> {
+    let mut specs = Vec::new();
+    for keyword in ["from", "import"] {
+        let mut rest = js;
+        while let Some(i) = rest.find(keyword) {
+            rest = &rest[i + keyword.len()..];
+            let after = rest.trim_start();
+            let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+            if let Some(end) = after[1..].find(quote) {
+                let spec = &after[1..1 + end];
+                if spec.starts_with("./") || spec.starts_with("../") {
+                    specs.push(spec);
+                }
+            }
+        }
+    }
+    specs
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -83,4 +148,42 @@ pub fn report(sizes: &[FileSize]) -> String {
 
 pub fn first_load_gzip(sizes: &[FileSize]) -> u64 {
     sizes.iter().filter(|f| f.first_load).map(|f| f.gzip).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_imports_not_dynamic_ones() {
+        let js = r#"import{mount as e}from"./snippets/a/inline0.js";import * as h from './snippets/a/src/host.js';import"./side.js";
+            let m=import(new URL("complaint_form.js",document.baseURI).href);Array.from("x");export{a}from"../up.js""#;
+        assert_eq!(static_imports(js), ["./snippets/a/inline0.js", "./snippets/a/src/host.js", "../up.js", "./side.js"]);
+    }
+
+    #[test]
+    fn first_load_follows_the_page_its_scripts_and_their_imports() {
+        let dist = std::env::temp_dir().join(format!("xtask-size-test-{}", std::process::id()));
+        let file = |name: &str, text: &str| {
+            let path = dist.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let files = vec![
+            file("index.html", "<link href=./app.css rel=stylesheet><script src=./loader.js></script><p>form app.css</p>"),
+            file("app.css", ""),
+            file("loader.js", "import init from './w-1.js';"),
+            file("w-1.js", "import{m}from\"./snippets/w/inline0.js\";"),
+            file("w-1_bg.wasm", ""),
+            file("snippets/w/inline0.js", "import(new URL('form.js',document.baseURI).href)"),
+            file("form.js", ""),
+            file("form_bg.wasm", ""),
+            file("form.css", ""),
+        ];
+        let first = first_load(&dist, &files).unwrap();
+        let names: Vec<String> = first.iter().map(|p| p.strip_prefix(&dist).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["app.css", "index.html", "loader.js", "snippets/w/inline0.js", "w-1.js", "w-1_bg.wasm"]);
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
 }

@@ -72,10 +72,10 @@ pub fn test() -> Result<(), String> {
     native.args(["test", "--workspace", "--exclude", "jmo-selfhelp"]);
     check(native, "native tests")?;
 
-    say("browser tests: the widget in headless Chromium (wasm-bindgen-test)");
+    say("browser tests: the widget and the complaint form's browser glue in headless Chromium (wasm-bindgen-test)");
     let mut browser = cargo();
     browser
-        .args(["test", "-p", "jmo-selfhelp", "--target", "wasm32-unknown-unknown"])
+        .args(["test", "-p", "jmo-selfhelp", "-p", "jmo-form", "--target", "wasm32-unknown-unknown"])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     check(browser, "browser tests")?;
@@ -84,9 +84,17 @@ pub fn test() -> Result<(), String> {
     Ok(())
 }
 
+/// Builds dist/ and prints its size report; with `JMO_DIST=<folder>`, reports on that already
+/// built folder instead (as the end-to-end checks and the speed benchmark read it).
 pub fn size() -> Result<(), String> {
-    build_widget()?;
-    print!("{}", size::report(&size::measure(&root().join("dist"))?));
+    let dist = match std::env::var_os("JMO_DIST") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => {
+            build_widget()?;
+            root().join("dist")
+        }
+    };
+    print!("{}", size::report(&size::measure(&dist)?));
     Ok(())
 }
 

@@ -12,6 +12,8 @@ pub const BINARYEN_VERSION: &str = "132";
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The accessibility rules the end-to-end audit runs in the page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
+/// Minifies wasm-bindgen's JS glue after each build (Trunk's own minifier gives up on it).
+pub const TERSER_VERSION: &str = "5.51.4";
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -98,6 +100,21 @@ pub fn wasm_opt() -> Result<(), String> {
     npm_package("binaryen", BINARYEN_VERSION, "wasm-opt")
 }
 
+pub fn terser() -> Result<(), String> {
+    npm_package("terser", TERSER_VERSION, "the JS minifier")
+}
+
+/// An npm tool's command in .tools/ (`node_modules/.bin/<name>`), else the one on PATH; an
+/// error naming how to install it when there is neither.
+pub fn npm_tool(name: &str) -> Result<PathBuf, String> {
+    let local = tools_dir().join("node_modules/.bin").join(name);
+    if local.exists() {
+        return Ok(local);
+    }
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).map(|d| d.join(name)).find(|p| p.is_file());
+    on_path.ok_or_else(|| format!("{name} is missing (looked in {} and on PATH): run `cargo xtask setup`", local.display()))
+}
+
 /// An npm package into .tools/ (not a global install), when that version is not there yet.
 pub fn npm_package(name: &str, version: &str, what: &str) -> Result<(), String> {
     let manifest = tools_dir().join("node_modules").join(name).join("package.json");
@@ -159,6 +176,7 @@ pub fn widget_build() -> Result<(), String> {
     wasm_target()?;
     wasm_bindgen()?;
     wasm_opt()?;
+    terser()?;
     trunk()
 }
 

@@ -63,7 +63,9 @@ pub fn shell_text(content: &jmo_guide::load::Content, key: &str, lang: Lang) -> 
 pub struct Server {
     pub base: String,
     running: Option<jmo_selfhelp_server::Running>,
-    _db: tempfile::TempDir,
+    /// The throw-away database of [`Server::start`]; `None` when the caller owns the file
+    /// ([`Server::start_at`]).
+    _db: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -79,7 +81,7 @@ impl Server {
         })
         .expect("server config");
         let running = jmo_selfhelp_server::start(config, std::future::pending()).await.unwrap_or_else(|e| panic!("starting the server: {e}"));
-        Server { base: format!("http://{}", running.addr), running: Some(running), _db: db }
+        Server { base: format!("http://{}", running.addr), running: Some(running), _db: Some(db) }
     }
 
     /// `path` on this server, e.g. `/#/login?lang=en`.
@@ -267,8 +269,8 @@ pub struct PageSpec {
 
 /// Every screen to check, in both languages: the start screen, every node of every shipped
 /// guide (opened by its link), a date question's error state, an outdated link (with its
-/// notice) and the not-found page. The complaint form, its error state and the delivered and
-/// status screens go here as more entries once they exist.
+/// notice), the complaint form (on every escalation), its error state, a delivered complaint, the
+/// check screen and the not-found page.
 pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
     let catalog = &content.catalog;
     let mut pages = Vec::new();
@@ -286,7 +288,9 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
                 let walk = Walk::shortest_to(guide, index).expect("every node is reachable (content check)");
                 let fragment = Link::to_step(guide, &walk).with_lang(Some(lang)).encode();
                 let name = format!("{}/{} ({code})", guide.id, node.id);
-                pages.push(PageSpec { name: name.clone(), lang, fragment: fragment.clone(), heading: node.title.get(lang).to_owned(), action: None });
+                // An escalation shows the complaint form once its module has loaded.
+                let action = matches!(node.kind, NodeKind::Escalate(_)).then(|| ("0".to_owned(), FORM_SHOWN.to_owned()));
+                pages.push(PageSpec { name: name.clone(), lang, fragment: fragment.clone(), heading: node.title.get(lang).to_owned(), action });
                 if node.kind == NodeKind::Date {
                     pages.push(PageSpec {
                         name: format!("{} date error ({code})", guide.id),
@@ -313,6 +317,31 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
             heading: guide.nodes[target].title.get(lang).to_owned(),
             action: Some(("0".into(), "!!document.querySelector('.step .notice')".into())),
         });
+        // The complaint form refused (empty), then filled in and delivered, and the check screen.
+        let other = catalog.guides.iter().find(|g| g.id == "other").expect("the `other` guide");
+        let escalation = Link::to_step(other, &Walk::start(other)).with_lang(Some(lang)).encode();
+        let escalation_title = other.nodes[0].title.get(lang).to_owned();
+        pages.push(PageSpec {
+            name: format!("complaint form errors ({code})"),
+            lang,
+            fragment: escalation.clone(),
+            heading: escalation_title.clone(),
+            action: Some((format!("(async () => {{ await {WAIT_FORM}; document.getElementById('complaint-submit').click(); }})()"), "document.activeElement && document.activeElement.id === 'error-summary'".into())),
+        });
+        pages.push(PageSpec {
+            name: format!("complaint delivered ({code})"),
+            lang,
+            fragment: escalation,
+            heading: escalation_title,
+            action: Some((format!("(async () => {{ await {WAIT_FORM}; {FILL_FORM}; document.getElementById('complaint-submit').click(); }})()"), "!!document.querySelector('[data-complaint-state=delivered]')".into())),
+        });
+        pages.push(PageSpec {
+            name: format!("check my complaint ({code})"),
+            lang,
+            fragment: format!("#/check?lang={code}"),
+            heading: form_text("check_heading", lang),
+            action: None,
+        });
         pages.push(PageSpec {
             name: format!("not found ({code})"),
             lang,
@@ -322,6 +351,24 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
         });
     }
     pages
+}
+
+/// True once an escalation's complaint form has loaded.
+pub const FORM_SHOWN: &str = "!!document.getElementById('complaint-form') || !!document.querySelector('.complaint-status')";
+/// A promise that resolves once the complaint form is on the page.
+const WAIT_FORM: &str = "new Promise(r => { const t = setInterval(() => { if (document.getElementById('complaint-form')) { clearInterval(t); r(); } }, 20); })";
+/// Fills the complaint form with valid details, as typing would (input events).
+pub const FILL_FORM: &str = "(() => { const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new InputEvent('input', { bubbles: true })); }; \
+    set('field-name', 'Siti Rahayu'); set('field-nik', '3201014507900003'); set('field-phone', '0812 3456 7890'); \
+    set('field-description', 'Aplikasi JMO tertutup sendiri setiap kali dibuka.'); \
+    const c = document.getElementById('field-consent'); if (!c.checked) c.click(); })()";
+
+/// A text of the complaint form (`[text.<key>]` in content/form.toml).
+pub fn form_text(key: &str, lang: Lang) -> String {
+    let source = std::fs::read_to_string(workspace_root().join("content/form.toml")).expect("content/form.toml");
+    let section = source.split(&format!("[text.{key}]")).nth(1).unwrap_or_else(|| panic!("no [text.{key}] in content/form.toml"));
+    let line = section.lines().find(|l| l.starts_with(&format!("{} = ", lang.code()))).expect("a text per language");
+    line.split_once(" = ").map(|(_, v)| v.trim().trim_matches('"').to_owned()).unwrap_or_default()
 }
 
 /// Opens `spec` in the app already loaded in `page` by following its link (a fragment change,
@@ -384,4 +431,390 @@ pub fn guides(catalog: &Catalog) -> Vec<&Guide> {
 /// Runs a future with a clear message when it hangs.
 pub async fn within<T>(limit: Duration, what: &str, f: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(limit, f).await.unwrap_or_else(|_| panic!("{what} took longer than {limit:?}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the complaint tests: a server that can go away and come back on the same port with the
+// same database, reading that database on its own, a proxy in front that injects faults, and
+// input the way a participant gives it (mouse clicks, typed text, a chosen file).
+
+/// A loopback address free right now (bound, then released), for [`Server::start_at`].
+pub fn free_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address")
+}
+
+impl Server {
+    /// The real server on `addr`, with its SQLite database in `db_file` (created if missing)
+    /// and extra configuration `env` (`STAFF_TOKEN`…). Stopping it and calling this again with
+    /// the same `addr` and `db_file` brings the same server back, as a restart would.
+    pub async fn start_at(widget_dir: &Path, addr: std::net::SocketAddr, db_file: &Path, env: &[(&str, &str)]) -> Server {
+        let db_url = format!("sqlite://{}", db_file.display());
+        let widget = widget_dir.display().to_string();
+        let listen = addr.to_string();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let config = jmo_selfhelp_server::Config::from_lookup(|key| match key {
+                "LISTEN_ADDR" => Some(listen.clone()),
+                "DATABASE_URL" => Some(db_url.clone()),
+                "WIDGET_DIR" => Some(widget.clone()),
+                _ => env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
+            })
+            .expect("server config");
+            match jmo_selfhelp_server::start(config, std::future::pending()).await {
+                Ok(running) => return Server { base: format!("http://{}", running.addr), running: Some(running), _db: None },
+                // The port of a server just stopped may take a moment to be free again.
+                Err(jmo_selfhelp_server::StartError::Bind(e)) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("starting the server on {addr}: {e}"),
+            }
+        }
+    }
+}
+
+/// A complaint as the database holds it.
+#[derive(Debug, Clone)]
+pub struct StoredComplaint {
+    pub ticket: String,
+    pub idempotency_key: String,
+    pub category: String,
+    pub status: String,
+    pub phone_last4: String,
+    /// The normalised complaint the server stored (reporter, guide trail, description…).
+    pub payload: serde_json::Value,
+    pub attachments: Vec<StoredAttachment>,
+}
+
+/// An image attached to a complaint, as stored.
+#[derive(Debug, Clone)]
+pub struct StoredAttachment {
+    pub id: String,
+    pub content_type: String,
+    pub bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    pub data: Vec<u8>,
+}
+
+/// Every complaint in the SQLite file `db_file`, oldest first, with its attachments — read over
+/// a connection of its own, not through the server (which may be stopped).
+pub async fn stored_complaints(db_file: &Path) -> Result<Vec<StoredComplaint>> {
+    use sqlx::{ConnectOptions, Connection, Row};
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db_file).create_if_missing(false);
+    let mut conn = options.connect().await.map_err(|e| format!("opening {}: {e}", db_file.display()))?;
+    let rows = sqlx::query(
+        "SELECT ticket, idempotency_key, category, status, phone_last4, payload FROM complaints ORDER BY received_at, ticket",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .map_err(|e| format!("reading complaints: {e}"))?;
+    let mut complaints = Vec::new();
+    for row in rows {
+        let get = |name: &str| -> Result<String> { row.try_get::<String, _>(name).map_err(|e| format!("complaints.{name}: {e}")) };
+        let ticket = get("ticket")?;
+        let payload = serde_json::from_str(&get("payload")?).map_err(|e| format!("complaints.payload of {ticket}: {e}"))?;
+        let attachments = sqlx::query(
+            "SELECT id, content_type, bytes, width, height, data FROM attachments WHERE complaint_ticket = ? ORDER BY created_at, id",
+        )
+        .bind(&ticket)
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| format!("reading attachments: {e}"))?
+        .into_iter()
+        .map(|a| {
+            Ok(StoredAttachment {
+                id: a.try_get("id").map_err(|e| e.to_string())?,
+                content_type: a.try_get("content_type").map_err(|e| e.to_string())?,
+                bytes: a.try_get("bytes").map_err(|e| e.to_string())?,
+                width: a.try_get("width").map_err(|e| e.to_string())?,
+                height: a.try_get("height").map_err(|e| e.to_string())?,
+                data: a.try_get("data").map_err(|e| e.to_string())?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        complaints.push(StoredComplaint {
+            idempotency_key: get("idempotency_key")?,
+            category: get("category")?,
+            status: get("status")?,
+            phone_last4: get("phone_last4")?,
+            ticket,
+            payload,
+            attachments,
+        });
+    }
+    let _ = conn.close().await;
+    Ok(complaints)
+}
+
+/// What [`FaultProxy`] does to complaints (`POST /api/v1/complaints`); every other request
+/// always goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Forwarded to the server.
+    Pass,
+    /// The connection is closed without an answer, as when the server is unreachable.
+    Drop,
+    /// `503 Service Unavailable` with `Retry-After: 1`, without reaching the server.
+    Unavailable,
+    /// Forwarded; the server stores the complaint and answers, but the answer is lost (the
+    /// connection is closed instead), as when the network or server dies mid-submission.
+    LoseAnswer,
+}
+
+/// One request the proxy saw.
+#[derive(Clone, Debug)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub content_type: Option<String>,
+    pub content_length: Option<u64>,
+    pub idempotency_key: Option<String>,
+    /// What the proxy did: `pass`, `drop`, `503`, `lose-answer`, or `no-server` (forwarding
+    /// failed: the server was down).
+    pub outcome: &'static str,
+}
+
+struct ProxyShared {
+    closed: std::sync::atomic::AtomicBool,
+    fault: std::sync::Mutex<Fault>,
+    seen: std::sync::Mutex<Vec<SeenRequest>>,
+    changed: tokio::sync::Notify,
+}
+
+/// A loopback HTTP/1.1 proxy in front of a server (the browser talks to it as if it were the
+/// server): one request per connection (answers are made `Connection: close`), so each
+/// complaint can be passed, dropped, answered 503 or have its answer lost, and every request
+/// is recorded. The server behind it may be stopped and started again on its address.
+pub struct FaultProxy {
+    pub base: String,
+    shared: std::sync::Arc<ProxyShared>,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: std::net::SocketAddr) -> FaultProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let shared = std::sync::Arc::new(ProxyShared {
+            closed: std::sync::atomic::AtomicBool::new(false),
+            fault: std::sync::Mutex::new(Fault::Pass),
+            seen: std::sync::Mutex::new(Vec::new()),
+            changed: tokio::sync::Notify::new(),
+        });
+        let accepting = shared.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                // The proxy is closed: stop accepting (a last connection wakes this up).
+                if accepting.closed.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let shared = accepting.clone();
+                    std::thread::spawn(move || proxy_one(stream, upstream, &shared));
+                }
+            }
+        });
+        FaultProxy { base, shared }
+    }
+
+    /// `path` through the proxy, e.g. `/#/login?lang=en`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        *self.shared.fault.lock().unwrap() = fault;
+    }
+
+    /// Every request seen so far, in order.
+    pub fn seen(&self) -> Vec<SeenRequest> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// The complaints (`POST /api/v1/complaints`) seen so far.
+    pub fn complaint_posts(&self) -> Vec<SeenRequest> {
+        self.seen().into_iter().filter(|r| r.method == "POST" && r.path == "/api/v1/complaints").collect()
+    }
+
+    /// Waits until `done` holds for the requests seen.
+    pub async fn wait_until(&self, what: &str, done: impl Fn(&[SeenRequest]) -> bool) -> Result<()> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let notified = self.shared.changed.notified();
+            if done(&self.seen()) {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let seen: Vec<String> = self.seen().iter().map(|r| format!("{} {} → {}", r.method, r.path, r.outcome)).collect();
+                return Err(format!("waited {STEP_TIMEOUT:?} for {what}; the proxy saw:\n{}", seen.join("\n")));
+            }
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), notified).await;
+        }
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        // Wake the accepting thread so it sees the proxy is closed.
+        self.shared.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(addr) = self.base.strip_prefix("http://") {
+            let _ = std::net::TcpStream::connect(addr);
+        }
+    }
+}
+
+fn proxy_one(mut client: std::net::TcpStream, upstream: std::net::SocketAddr, shared: &ProxyShared) {
+    use std::io::{Read, Write};
+    let _ = client.set_read_timeout(Some(Duration::from_secs(120)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let end = loop {
+        if let Some(i) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if head.len() > 64 * 1024 {
+            return;
+        }
+        match client.read(&mut buf) {
+            // A connection opened ahead of time and never used.
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    };
+    let rest = head.split_off(end);
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    let mut parts = request_line.split(' ');
+    let (method, path) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
+    let header = |name: &str| {
+        text.split("\r\n").skip(1).find_map(|l| l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_owned()))
+    };
+    let is_complaint = method == "POST" && path.split('?').next() == Some("/api/v1/complaints");
+    let fault = if is_complaint { *shared.fault.lock().unwrap() } else { Fault::Pass };
+    let record = |outcome: &'static str| {
+        shared.seen.lock().unwrap().push(SeenRequest {
+            method: method.clone(),
+            path: path.clone(),
+            content_type: header("content-type"),
+            content_length: header("content-length").and_then(|v| v.parse().ok()),
+            idempotency_key: header("idempotency-key"),
+            outcome,
+        });
+        shared.changed.notify_waiters();
+    };
+    match fault {
+        Fault::Drop => {
+            record("drop");
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        Fault::Unavailable => {
+            record("503");
+            let body = r#"{"errors":[{"code":"overloaded"}]}"#;
+            let answer = format!(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = client.write_all(answer.as_bytes());
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        Fault::Pass | Fault::LoseAnswer => {}
+    }
+    let Ok(mut server) = std::net::TcpStream::connect_timeout(&upstream, Duration::from_secs(5)) else {
+        record("no-server");
+        let _ = client.shutdown(std::net::Shutdown::Both);
+        return;
+    };
+    // The same request, made the last on its connection.
+    let mut forwarded = String::new();
+    forwarded.push_str(&request_line);
+    forwarded.push_str("\r\n");
+    for line in text.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if name.eq_ignore_ascii_case("connection") || name.eq_ignore_ascii_case("keep-alive") {
+            continue;
+        }
+        forwarded.push_str(line);
+        forwarded.push_str("\r\n");
+    }
+    forwarded.push_str("Connection: close\r\n\r\n");
+    if server.write_all(forwarded.as_bytes()).and_then(|_| server.write_all(&rest)).is_err() {
+        record("no-server");
+        let _ = client.shutdown(std::net::Shutdown::Both);
+        return;
+    }
+    // The rest of the body (and nothing else: the answer closes the connection).
+    let (Ok(mut from_client), Ok(mut to_server)) = (client.try_clone(), server.try_clone()) else { return };
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16 * 1024];
+        while let Ok(n) = from_client.read(&mut buf) {
+            if n == 0 || to_server.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    });
+    let _ = server.set_read_timeout(Some(Duration::from_secs(120)));
+    let mut answered = false;
+    loop {
+        match server.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                answered = true;
+                if fault == Fault::Pass && client.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    record(match (fault, answered) {
+        (_, false) => "no-server",
+        (Fault::LoseAnswer, true) => "lose-answer",
+        _ => "pass",
+    });
+    let _ = client.shutdown(std::net::Shutdown::Both);
+    let _ = server.shutdown(std::net::Shutdown::Both);
+}
+
+/// Clicks the element matching `selector` with the mouse, at its middle (scrolled into view).
+pub async fn click(page: &Page, selector: &str) -> Result<()> {
+    let element = page.find_element(selector).await.map_err(|e| format!("finding {selector}: {e}"))?;
+    element.click().await.map_err(|e| format!("clicking {selector}: {e}"))?;
+    Ok(())
+}
+
+/// Types `text` into the field `selector` as a keyboard would: a click to focus it, its current
+/// text selected, then the text inserted (one `input` event), replacing what was there.
+pub async fn type_text(page: &Page, selector: &str, text: &str) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+    click(page, selector).await?;
+    let focused = format!("(el => !!el && document.activeElement === el && (el.select(), true))(document.querySelector({}))", js_str(selector));
+    if eval(page, &focused).await? != serde_json::Value::Bool(true) {
+        return Err(format!("clicking {selector} did not focus it"));
+    }
+    if text.is_empty() {
+        let clear = format!(
+            "(el => {{ el.value = ''; el.dispatchEvent(new InputEvent('input', {{ bubbles: true, inputType: 'deleteContentBackward' }})); return 1; }})(document.querySelector({}))",
+            js_str(selector)
+        );
+        eval(page, &clear).await?;
+    } else {
+        page.execute(InsertTextParams::new(text)).await.map_err(|e| format!("typing into {selector}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Chooses `files` in the file input `selector`, as the file picker does (`input` and `change`
+/// events follow).
+pub async fn choose_files(page: &Page, selector: &str, files: &[&Path]) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
+    let element = page.find_element(selector).await.map_err(|e| format!("finding {selector}: {e}"))?;
+    let mut params = SetFileInputFilesParams::new(files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>());
+    params.backend_node_id = Some(element.backend_node_id);
+    page.execute(params).await.map_err(|e| format!("choosing files in {selector}: {e}"))?;
+    Ok(())
 }

@@ -114,8 +114,10 @@ const LAYOUT_PROBLEMS: &str = r#"(() => {
     if (r.width === 0 && r.height === 0) continue;
     // Out of the screen sideways (a skip link waiting above the page is fine).
     if (r.right > vw + 0.5 || r.left < -0.5) out.push(`${name(el)} sticks out of the ${vw} px screen (${Math.round(r.left)}..${Math.round(r.right)})`);
-    // Cut off by its own box: overflow hidden or clip with more content than room.
+    // Cut off by its own box: overflow hidden or clip with more content than room. (A text
+    // field's own value scrolls inside it, in every browser, under the caret: not a cut.)
     const cuts = v => v === 'hidden' || v === 'clip';
+    if (el.matches('input[type=text], input[type=tel], input[type=email], input:not([type]), textarea') && el.value) continue;
     if (cuts(cs.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push(`${name(el)} is cut off: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
     if (cuts(cs.overflowY) && el.scrollHeight > el.clientHeight + 1) out.push(`${name(el)} is cut off: ${el.scrollHeight} px tall content in ${el.clientHeight} px`);
   }
@@ -271,6 +273,67 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
         .await
         .unwrap();
         println!("keyboard: {} to {} in {} steps, Tab/Shift+Tab/Enter/Space only", guide.id, end.id, walk.answers().len());
+    })
+    .await;
+    chrome.close().await;
+    server.stop().await;
+}
+
+/// Types text into the focused element, as a keyboard (or an input method) would.
+async fn type_text(page: &chromiumoxide::Page, text: &str) {
+    use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+    page.execute(InsertTextParams::new(text)).await.unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complaint_from_the_start_screen_to_delivered_with_the_keyboard_only() {
+    let dist = dist_dir();
+    let server = Server::start(&dist).await;
+    let chrome = Chrome::launch().await;
+    let page = chrome.page().await;
+    within(Duration::from_secs(120), "the keyboard complaint", async {
+        set_screen(&page, 412, 823).await.unwrap();
+        load(&page, &server.url("/")).await.unwrap();
+        wait_for(&page, "!!document.querySelector('.start #screen-title')", "the start screen").await.unwrap();
+        // "Something else" goes straight to an escalation with the form.
+        tab_to(&page, "el.matches('a.choice') && el.getAttribute('href') === '#/other'", "the `other` guide").await;
+        press(&page, Key::Enter).await.unwrap();
+        wait_for(&page, FORM_SHOWN, "the complaint form").await.unwrap();
+
+        // Submitting it empty moves the focus to the list of problems.
+        tab_to(&page, "el.id === 'complaint-submit'", "the send button").await;
+        press(&page, Key::Enter).await.unwrap();
+        wait_for(&page, "document.activeElement?.id === 'error-summary'", "the focus on the error summary").await.unwrap();
+        // Each problem links to its field: Enter on the first one lands in the name field.
+        tab_to(&page, "el.matches('#error-summary a')", "the first problem's link").await;
+        press(&page, Key::Enter).await.unwrap();
+        wait_for(&page, "document.activeElement?.id === 'field-name'", "the focus in the name field").await.unwrap();
+
+        for (field, text) in [
+            ("field-name", "Siti Rahayu"),
+            ("field-nik", "3201014507900003"),
+            ("field-phone", "0812 3456 7890"),
+            ("field-description", "Aplikasi JMO tertutup sendiri setiap kali saya membukanya."),
+        ] {
+            tab_to(&page, &format!("el.id === '{field}'"), field).await;
+            assert!(focus_ring_shows(&page).await, "no visible focus ring on {field}");
+            type_text(&page, text).await;
+        }
+        tab_to(&page, "el.id === 'field-consent'", "the consent box").await;
+        assert!(focus_ring_shows(&page).await, "no visible focus ring on the consent box");
+        press(&page, Key::Space).await.unwrap();
+        tab_to(&page, "el.id === 'complaint-submit'", "the send button").await;
+        press(&page, Key::Enter).await.unwrap();
+        wait_for(
+            &page,
+            "!!document.querySelector('[data-complaint-state=delivered]') && document.activeElement?.id === 'complaint-status' \
+             && /^JMO(-[0-9A-Z]{4}){4}$/.test(document.getElementById('complaint-ticket')?.textContent ?? '')",
+            "the delivered complaint with its ticket, focus on its status",
+        )
+        .await
+        .unwrap();
+        let ticket = eval(&page, "document.getElementById('complaint-ticket').textContent").await.unwrap();
+        println!("keyboard: start screen → other → empty form refused → filled → delivered as {ticket}, keys only");
     })
     .await;
     chrome.close().await;

@@ -9,6 +9,7 @@
 //!   retried on `online`, on visibility, on a timer and on load, delivered once.
 //! - [`images`]: photos downscaled and re-encoded in the browser, then uploaded.
 //! - [`api`]: the intake API's lookups (ticket status, service disruptions).
+//! - [`host`]: the page or app embedding the guide (prefill in, delivered ticket out).
 //! - [`texts`]: every text, from content/form.toml.
 
 pub mod api;
@@ -18,7 +19,9 @@ pub mod delivery;
 pub mod draft;
 pub mod fetch;
 pub mod hooks;
+pub mod host;
 pub mod images;
 pub mod page;
+pub mod shown;
 pub mod state;
 pub mod texts;

@@ -13,7 +13,8 @@ fn Nothing() -> Html {
     Html::default()
 }
 
-/// Once per page: the form's stylesheet, and distinct Yew tree ids.
+/// Once per page: the form's stylesheet, delivered tickets reported to the host, and distinct
+/// Yew tree ids.
 ///
 /// The widget's own Yew app (another wasm module, with its own counter) has tree id 1 and
 /// listens on an ancestor of every form element. Yew tells apps apart by that id, so a form app
@@ -23,6 +24,7 @@ pub fn prepare() {
     if PREPARED.with(|p| p.replace(true)) {
         return;
     }
+    crate::delivery::on_delivered(|receipt| crate::host::delivered(&receipt.ticket));
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     for _ in 0..4 {
         if let Ok(detached) = document.create_element("div") {

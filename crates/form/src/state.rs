@@ -41,6 +41,8 @@ pub struct FormState {
 
 pub enum Action {
     Set(Field, String),
+    /// What the hosting app knows (name, KPJ): fills the fields still empty.
+    Prefill { name: Option<String>, kpj: Option<String> },
     Refused(Vec<Problem>),
     Submitted(String),
     ImageAdded { key: u32 },
@@ -87,6 +89,16 @@ impl Reducible for FormState {
         let mut next = (*self).clone();
         match action {
             Action::Set(field, value) => next.draft.set(field, value),
+            Action::Prefill { name, kpj } => {
+                if next.submitted.is_some() {
+                    return self;
+                }
+                for (field, value) in [(Field::Name, name), (Field::KpjCard, kpj)] {
+                    if let Some(value) = value.filter(|_| next.draft.value(field).is_empty()) {
+                        next.draft.set(field, value);
+                    }
+                }
+            }
             Action::Refused(problems) => {
                 next.problems = problems;
                 next.attempts += 1;

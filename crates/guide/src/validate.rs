@@ -108,11 +108,17 @@ pub fn is_allowed_href(href: &str) -> bool {
     rest.is_some_and(|rest| !rest.is_empty() && !rest.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'))
 }
 
+/// Fragments the widget uses for its own pages (`#/check`: "check my complaint").
+pub const RESERVED_GUIDE_IDS: &[&str] = &["check"];
+
 fn check_guide(catalog: &Catalog, guide: &Guide, problems: &mut Vec<Problem>) {
     let file = guide_file(&guide.id);
     let mut report = |node: Option<&str>, message: String| problems.push(problem(&file, node, message));
     if !is_valid_id(&guide.id) {
         report(None, "guide id must be lower case letters, digits, `_` or `-`".into());
+    }
+    if RESERVED_GUIDE_IDS.contains(&&*guide.id) {
+        report(None, format!("guide id `{}` is reserved for a page of the widget (`#/{}`)", guide.id, guide.id));
     }
     check_text(&guide.title, "title", true, |m| report(None, m));
     check_text(&guide.summary, "summary", false, |m| report(None, m));

@@ -105,3 +105,13 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_guide_may_not_take_the_id_of_a_page_of_the_widget() {
+    let mut catalog = valid_catalog();
+    let mut guides: Vec<_> = catalog.guides.iter().cloned().collect();
+    guides[0].id = "check".into();
+    catalog.guides = guides.into();
+    let messages: Vec<String> = validate(&catalog, &[]).iter().map(|p| p.to_string()).collect();
+    assert!(messages.iter().any(|m| m.contains("guide id `check` is reserved")), "{messages:#?}");
+}

@@ -2,8 +2,10 @@
 //! headless Chromium through the DevTools protocol, side by side with a plain static HTML page
 //! that shows the same questions (the floor no framework can beat).
 //!
-//! cargo run -p jmo-e2e --bin speed -- [--runs 5] [--cpu 4] [--strict]
-//! (The debug build is fine: everything measured happens in Chromium.)
+//! cargo run -p jmo-e2e --bin speed -- [--runs 5] [--cpu 4] [--strict] [--loads-only | --steps-only]
+//! (The debug build is fine: everything measured happens in Chromium.) `JMO_DIST` picks the
+//! built widget (default dist/); `JMO_SPEED_DEBUG=1` also lists each load's requests and the
+//! slowest step transitions. `--loads-only` / `--steps-only` skip the other half (while tuning).
 //!
 //! Profile: CPU slowed 4× (Emulation.setCPUThrottlingRate), network 150 ms latency, 1.6 Mbps
 //! down, 750 kbps up (Network.emulateNetworkConditions), a 412×823 touch screen, and a cold
@@ -31,6 +33,7 @@ use jmo_e2e::chromiumoxide::cdp::browser_protocol::network::{ConnectionType, Emu
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, NavigateParams};
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
 use jmo_e2e::chromiumoxide::cdp::js_protocol::heap_profiler::CollectGarbageParams;
+use jmo_e2e::chromiumoxide::cdp::js_protocol::profiler;
 use jmo_e2e::chromiumoxide::cdp::js_protocol::runtime::GetHeapUsageParams;
 use jmo_e2e::chromiumoxide::layout::Point;
 use jmo_e2e::chromiumoxide::Page;
@@ -109,16 +112,20 @@ struct Args {
     runs: usize,
     cpu: f64,
     strict: bool,
+    loads: bool,
+    steps: bool,
 }
 
 fn args() -> Args {
-    let mut a = Args { runs: 5, cpu: CPU_SLOWDOWN, strict: false };
+    let mut a = Args { runs: 5, cpu: CPU_SLOWDOWN, strict: false, loads: true, steps: true };
     let mut argv = std::env::args().skip(1);
     while let Some(arg) = argv.next() {
         match arg.as_str() {
             "--runs" => a.runs = argv.next().and_then(|v| v.parse().ok()).filter(|&n| (1..=50).contains(&n)).expect("--runs needs 1..50"),
             "--cpu" => a.cpu = argv.next().and_then(|v| v.parse().ok()).filter(|&n| (1.0..=20.0).contains(&n)).expect("--cpu needs 1..20"),
             "--strict" => a.strict = true,
+            "--loads-only" => a.steps = false,
+            "--steps-only" => a.loads = false,
             other => panic!("unknown argument {other}; see the comment at the top of crates/e2e/src/bin/speed.rs"),
         }
     }
@@ -156,8 +163,9 @@ async fn main() {
     ];
     // samples[case][0 = widget, 1 = static page]
     let mut samples: [[Vec<Load>; 2]; 2] = Default::default();
-    eprintln!("measuring {} cold loads of each page…", args.runs);
-    for run in 0..args.runs {
+    let runs = if args.loads { args.runs } else { 0 };
+    eprintln!("measuring {runs} cold loads of each page…");
+    for run in 0..runs {
         for (c, (_, app_path, static_path, title)) in cases.iter().enumerate() {
             for (s, url) in [app.url(app_path), plain.url(static_path)].into_iter().enumerate() {
                 let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu))
@@ -168,10 +176,25 @@ async fn main() {
         }
     }
 
-    eprintln!("measuring step transitions…");
-    let edges = edges(catalog);
+    let mut edges = if args.steps { edges(catalog) } else { Vec::new() };
+    // `JMO_SPEED_EDGES=login/` measures only the clicks from the steps whose `guide/node` contains it.
+    if let Ok(only) = std::env::var("JMO_SPEED_EDGES") {
+        edges.retain(|&(g, n, _)| format!("{}/{}", catalog.guides[g].id, catalog.guides[g].nodes[n].id).contains(&only));
+    }
+    eprintln!("measuring {} step transitions…", edges.len());
     let app_steps = within(Duration::from_secs(600), "the widget's transitions", transitions_app(&chrome, args.cpu, &app, catalog, &edges)).await;
     let static_steps = within(Duration::from_secs(600), "the static transitions", transitions_static(&chrome, args.cpu, &plain, catalog, &edges)).await;
+    if std::env::var_os("JMO_SPEED_DEBUG").is_some() {
+        let mut slowest: Vec<(f64, String)> = app_steps.iter().zip(&edges).map(|(t, &(g, n, o))| {
+            let guide = &catalog.guides[g];
+            let (from, next) = step_pair(guide, n, o);
+            (t.total, format!("{}/{} → {} (dom {:.1} ms)", guide.id, from.id, next.id, t.dom))
+        }).collect();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, name) in slowest.iter().take(12) {
+            eprintln!("  {ms:>6.1} ms  {name}");
+        }
+    }
     chrome.close().await;
     app.stop().await;
     plain.stop().await;
@@ -288,7 +311,7 @@ async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64) -> Result<
     wait_for(&page, "window.__m && window.__m.ttfq > 0", "the first question").await?;
     let ttfq_ms = eval(&page, "window.__m.ttfq").await?.as_f64().unwrap_or(f64::NAN);
     if std::env::var_os("JMO_SPEED_DEBUG").is_some() {
-        let entries = eval(&page, "performance.getEntries().filter(e => 'transferSize' in e).map(e => `${e.name} ${e.transferSize} ${Math.round(e.responseEnd)}`).join('\\n')").await?;
+        let entries = eval(&page, "performance.getEntries().filter(e => 'transferSize' in e).map(e => `${e.name} ${e.transferSize} start ${Math.round(e.startTime)} request ${Math.round(e.requestStart)} end ${Math.round(e.responseEnd)}`).join('\\n')").await?;
         eprintln!("{url}: first question at {ttfq_ms:.0} ms\n{}", entries.as_str().unwrap_or(""));
     }
     // "After load": the page is complete and, for the widget, the guides are downloaded.
@@ -351,6 +374,12 @@ async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &C
     let (page, _context) = throttled_page(chrome, cpu).await.expect("page");
     load(&page, &server.url("/")).await.expect("the widget");
     wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await.expect("guides");
+    let profiling = std::env::var_os("JMO_SPEED_PROFILE").is_some();
+    if profiling {
+        page.execute(profiler::EnableParams::default()).await.expect("profiler");
+        page.execute(profiler::SetSamplingIntervalParams::new(50)).await.expect("profiler");
+        page.execute(profiler::StartParams::default()).await.expect("profiler");
+    }
     let mut times = Vec::new();
     for &(g, n, o) in edges {
         let guide = &catalog.guides[g];
@@ -377,8 +406,34 @@ async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &C
         assert_eq!(shown.as_str(), Some(next.title.get(Lang::Id).trim()), "{} → {}: wrong step", spec.name, next.id);
         times.push(t);
     }
+    if profiling {
+        let profile = page.execute(profiler::StopParams::default()).await.expect("profiler").result.profile;
+        print_profile(&profile);
+    }
     let _ = page.close().await;
     times
+}
+
+/// `JMO_SPEED_PROFILE=1`: where the page spent its time during the transitions (self time per
+/// function; build the wasm with its names section to see Rust names).
+fn print_profile(profile: &profiler::Profile) {
+    let mut self_us: std::collections::HashMap<i64, f64> = Default::default();
+    for (node, delta) in profile.samples.iter().flatten().zip(profile.time_deltas.iter().flatten()) {
+        *self_us.entry(*node).or_default() += *delta as f64;
+    }
+    let mut by_name: std::collections::HashMap<String, f64> = Default::default();
+    for node in &profile.nodes {
+        let f = &node.call_frame;
+        let name = if f.function_name.is_empty() { format!("(anonymous) {}", f.url.rsplit('/').next().unwrap_or("")) } else { f.function_name.clone() };
+        *by_name.entry(name).or_default() += self_us.get(&node.id).copied().unwrap_or(0.0);
+    }
+    let total: f64 = by_name.iter().filter(|(n, _)| n.as_str() != "(idle)").map(|(_, t)| t).sum();
+    let mut rows: Vec<_> = by_name.into_iter().collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    eprintln!("profile: {:.0} ms busy", total / 1000.0);
+    for (name, us) in rows.iter().take(40) {
+        eprintln!("  {:>8.1} ms {:>5.1}%  {}", us / 1000.0, 100.0 * us / total, name.chars().take(150).collect::<String>());
+    }
 }
 
 async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog: &Catalog, edges: &[(usize, usize, usize)]) -> Vec<Transition> {
@@ -419,10 +474,12 @@ fn escape(s: &str) -> String {
 
 /// The floor: every screen as a plain HTML page with the widget's stylesheet, no script.
 fn write_static_site(dir: &Path, dist: &Path, catalog: &Catalog, app_name: &str) {
+    // The stylesheet the page links (dist/ has others, loaded on demand, like the form's).
+    let index = std::fs::read_to_string(dist.join("index.html")).expect("dist/index.html");
     let css = std::fs::read_dir(dist)
         .expect("dist")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "css"))
+        .find(|p| p.extension().is_some_and(|x| x == "css") && p.file_name().is_some_and(|n| index.contains(&format!("./{}", n.to_string_lossy()))))
         .expect("the widget's stylesheet in dist/");
     std::fs::copy(&css, dir.join("app.css")).expect("copy css");
     let lang = Lang::Id;

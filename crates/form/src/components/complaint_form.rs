@@ -37,6 +37,19 @@ pub fn ComplaintForm(props: &Props) -> Html {
         let start = props.start.clone();
         use_reducer(move || FormState::new(start.draft.unwrap_or_else(Draft::fresh), start.problems, start.replacing))
     };
+    {
+        // The hosting app's prefill, now and whenever its context arrives later.
+        let state = state.dispatcher();
+        use_effect_with((), move |_| {
+            let prefill = move || {
+                let host = crate::host::context();
+                state.dispatch(Action::Prefill { name: host.name, kpj: host.kpj });
+            };
+            prefill();
+            let listener = web_sys::window().map(|w| gloo_events::EventListener::new(&w, "jmo-context", move |_| prefill()));
+            move || drop(listener)
+        });
+    }
     let summary = use_node_ref();
     {
         // After a refused attempt, focus goes to the error summary (read out by screen readers).
@@ -49,14 +62,19 @@ pub fn ComplaintForm(props: &Props) -> Html {
             }
         });
     }
-    {
-        let submitted = state.submitted.is_some();
-        use_effect_with(submitted, |submitted| {
-            if *submitted {
-                focus("complaint-status");
+    use_effect_with(state.submitted.clone(), |submitted| {
+        // This form now shows the complaint: the page's list of complaints leaves it out.
+        if let Some(id) = submitted {
+            crate::shown::set_shown(id, true);
+            focus("complaint-status");
+        }
+        let id = submitted.clone();
+        move || {
+            if let Some(id) = id {
+                crate::shown::set_shown(&id, false);
             }
-        });
-    }
+        }
+    });
 
     if let Some(id) = &state.submitted {
         return html! { <DeliveryStatus id={id.clone()} /> };
@@ -231,7 +249,10 @@ fn submit(state: &UseReducerHandle<FormState>, ctx: &FormContext, lang: Language
         return;
     };
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-    let request = state.draft.request(ctx, attachments, lang, offset);
+    let mut request = state.draft.request(ctx, attachments, lang, offset);
+    if let Some(platform) = crate::host::context().platform {
+        request.client.embedding = Some(platform);
+    }
     let now = (js_sys::Date::now() / 1000.0) as i64;
     match check(&request, now) {
         Err(problems) => state.dispatch(Action::Refused(in_page_order(problems))),

@@ -6,6 +6,7 @@ use super::{ComplaintForm, DeliveryStatus, Start};
 use crate::context::FormContext;
 use crate::draft::{in_page_order, Draft, Problem};
 use crate::hooks::{use_lang, use_outbox};
+use crate::shown;
 use crate::texts::texts;
 
 /// The complaints kept on this device, on every page of the guide, so the participant always
@@ -13,8 +14,15 @@ use crate::texts::texts;
 #[function_component]
 pub fn Complaints() -> Html {
     let lang = use_lang();
-    let entries = use_outbox();
+    let entries: Vec<_> = use_outbox().into_iter().filter(|e| !shown::is_shown(&e.id)).collect();
     let fixing = use_state(|| None::<String>);
+    {
+        let update = use_force_update();
+        use_effect_with((), move |_| {
+            let watch = shown::watch(move || update.force_update());
+            move || drop(watch)
+        });
+    }
     if entries.is_empty() {
         return Html::default();
     }

@@ -27,17 +27,14 @@ pub fn Images(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-            let files = input.files();
-            // Clear the input so the same file can be chosen again after removing it.
+            // Taken out first: the FileList is live, and clearing the input (so the same file can
+            // be chosen again after removing it) empties it.
+            let room = MAX_IMAGES.saturating_sub(state.images.len()) as u32;
+            let files: Vec<web_sys::File> = input.files().map(|f| (0..f.length().min(room)).filter_map(|i| f.get(i)).collect()).unwrap_or_default();
             input.set_value("");
-            let Some(files) = files else { return };
-            let room = MAX_IMAGES.saturating_sub(state.images.len());
-            let mut key = state.next_image_key();
-            for i in 0..files.length().min(room as u32) {
-                if let Some(file) = files.get(i) {
-                    add(state.dispatcher(), key, file);
-                    key += 1;
-                }
+            let first = state.next_image_key();
+            for (key, file) in (first..).zip(files) {
+                add(state.dispatcher(), key, file);
             }
         })
     };
@@ -52,8 +49,11 @@ pub fn Images(props: &Props) -> Html {
             if !state.images.is_empty() {
                 <ul class="image-list">{ for state.images.iter().enumerate().map(|(n, image)| item(lang, state, n + 1, image)) }</ul>
             }
+            // The browser's own file button does not fit 320 px at 200 % text: the input is
+            // hidden visually (still focusable) and a label styled as a button opens it.
             <input
                 type="file"
+                class="visually-hidden file-input"
                 id={field.dom_id()}
                 name={field.dom_id()}
                 accept="image/jpeg,image/png,image/webp,image/*"
@@ -63,6 +63,7 @@ pub fn Images(props: &Props) -> Html {
                 aria-describedby={described_by(field, true, problem)}
                 {onchange}
             />
+            <label for={field.dom_id()} class={if full { "button file-button disabled" } else { "button file-button" }} aria-hidden="true">{ t.add_image }</label>
         </div>
     }
 }

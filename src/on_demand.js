@@ -1,0 +1,30 @@
+// What the widget loads only when a page needs it (docs: src/form_module.rs, src/host.rs).
+const d = document, w = window, url = f => new URL(f, d.baseURI).href;
+
+// The complaint form module: fetched once, then mounted into elements of the page. Shows the
+// loading message meanwhile, and the failure with a retry button.
+let m;
+const load = () => m = m || import(url("complaint_form.js")).then(async x => { await x.default(); return x }).catch(e => { m = null; throw e }),
+  say = (e, c, r, t, b) => { const p = d.createElement("p"); p.className = c; p.setAttribute("role", r); p.append(t); b && p.append(" ", b); e.replaceChildren(p) };
+export function mount(k, e, c, l, f, r) {
+  let h = 0, gone = 0;
+  const go = () => {
+    l && say(e, "hint", "status", l);
+    load().then(x => { gone || (h = x.mount(k, e, c)) }, () => {
+      if (gone || !f) return;
+      const b = d.createElement("button");
+      b.type = "button"; b.className = "button"; b.textContent = r; b.onclick = go;
+      say(e, "notice", "alert", f, b);
+    });
+  };
+  go();
+  return () => { gone = 1; h && m.then(x => x.unmount(h)) };
+}
+
+// The host protocol (host.js), only inside a frame or a native webview with its bridge: a plain
+// browser tab has no host to talk to.
+const hosted = w.parent != w || w.JmoHost || w.webkit?.messageHandlers?.jmoHost;
+let p;
+const host = () => p = p || import(url("host.js"));
+export function show(g, n, r) { hosted && host().then(x => x.show(g, n, r), () => {}) }
+export function close() { hosted && host().then(x => x.close(), () => {}) }
