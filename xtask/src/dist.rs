@@ -6,6 +6,7 @@
 //!    work before the wasm arrives, with a small boot script deciding whether it fits the link;
 //!  - the inline loader script moved into a file, so a strict Content-Security-Policy can forbid
 //!    inline scripts;
+//!  - the widget's glue and wasm named after their final bytes (they are cached for good);
 //!  - no `modulepreload` of the snippets (the glue imports them; the connections are better
 //!    spent on the boot script and the wasm);
 //!  - the `integrity` hashes of what was rewritten, recomputed;
@@ -39,10 +40,13 @@ pub fn finish(staging: &Path) -> Result<(), String> {
 
     let index_path = staging.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
-    let boot = BOOT_JS.replace("PACK", &format!("'./{pack_name}'"));
-    let boot_name = format!("boot-{:016x}.js", fnv(boot.as_bytes()));
-    write(&staging.join(&boot_name), &boot)?;
-    minify_js(&staging.join(&boot_name), false)?;
+    let index = rename_by_final_content(staging, &index)?;
+    let boot_path = staging.join("boot.js");
+    write(&boot_path, &BOOT_JS.replace("PACK", &format!("'./{pack_name}'")))?;
+    minify_js(&boot_path, false)?;
+    let boot = std::fs::read(&boot_path).map_err(|e| format!("{}: {e}", boot_path.display()))?;
+    let boot_name = format!("boot-{:016x}.js", fnv(&boot));
+    std::fs::rename(&boot_path, staging.join(&boot_name)).map_err(|e| format!("{boot_name}: {e}"))?;
     let index = insert_start_screen(&index, &start_screen_html(&content)?, &boot_name)?;
     let index = externalize_inline_scripts(staging, &index)?;
     let index = drop_snippet_preloads(&index);
@@ -69,6 +73,35 @@ fn wasm_bindgen_outputs(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, String> {
         return Err(format!("no wasm-bindgen output (X.js beside X_bg.wasm) in {}", dir.display()));
     }
     Ok(pairs)
+}
+
+/// Trunk names the widget's glue and wasm `<name>-<16 hex>` from what it built; this hook then
+/// rewrote them. The server lets browsers keep such names forever, so they must name the final
+/// bytes: a new terser or wasm-opt (or flags) with the same Rust code would otherwise ship new
+/// bytes under a name phones have cached, and fail their integrity check. Renames each pair by a
+/// hash of both files and replaces the old name in the page (its inline loader included) and in
+/// the glue.
+fn rename_by_final_content(staging: &Path, index: &str) -> Result<String, String> {
+    let mut index = index.to_owned();
+    for (js, wasm) in wasm_bindgen_outputs(staging)? {
+        let stem = js.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let Some((name, hash)) = stem.rsplit_once('-') else { continue };
+        if hash.len() != 16 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue; // not content-hashed (the form's `complaint_form`): revalidated anyway
+        }
+        let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+        let (js_bytes, wasm_bytes) = (read(&js)?, read(&wasm)?);
+        let new_stem = format!("{name}-{:016x}", fnv(&[js_bytes.as_slice(), wasm_bytes.as_slice()].concat()));
+        if !index.contains(&stem) {
+            return Err(format!("index.html does not name {stem}"));
+        }
+        index = index.replace(&stem, &new_stem);
+        let glue = String::from_utf8(js_bytes).map_err(|e| format!("{}: {e}", js.display()))?.replace(&stem, &new_stem);
+        write(&staging.join(format!("{new_stem}.js")), &glue)?;
+        std::fs::rename(&wasm, staging.join(format!("{new_stem}_bg.wasm"))).map_err(|e| format!("{}: {e}", wasm.display()))?;
+        std::fs::remove_file(&js).map_err(|e| format!("{}: {e}", js.display()))?;
+    }
+    Ok(index)
 }
 
 /// Every `*.<ext>` file under `dir` (none when it does not exist).
@@ -392,6 +425,25 @@ mod tests {
         assert_eq!(&tag[f..t], "./x.js");
         assert_eq!(attr("<a href=#/>", "integrity"), None);
         assert_eq!(attr("<a data-href=x>", "href"), None);
+    }
+
+    #[test]
+    fn hashed_outputs_are_renamed_after_their_final_bytes() {
+        let dir = tempdir().join("rename");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("w-0123456789abcdef.js"), "fetch('w-0123456789abcdef_bg.wasm')").unwrap();
+        std::fs::write(dir.join("w-0123456789abcdef_bg.wasm"), [0, 97, 115, 109]).unwrap();
+        std::fs::write(dir.join("form.js"), "f").unwrap();
+        std::fs::write(dir.join("form_bg.wasm"), "f").unwrap();
+        let index = "<link href=./w-0123456789abcdef.js><script>import('./w-0123456789abcdef.js')</script>";
+        let out = rename_by_final_content(&dir, index).unwrap();
+        let stem = out.split("./").nth(1).unwrap().split(".js").next().unwrap().to_owned();
+        assert!(stem.starts_with("w-") && stem != "w-0123456789abcdef", "{out}");
+        assert_eq!(out, index.replace("w-0123456789abcdef", &stem));
+        assert_eq!(std::fs::read_to_string(dir.join(format!("{stem}.js"))).unwrap(), format!("fetch('{stem}_bg.wasm')"));
+        assert!(dir.join(format!("{stem}_bg.wasm")).is_file() && !dir.join("w-0123456789abcdef.js").exists());
+        assert!(dir.join("form.js").is_file(), "names without a hash stay");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

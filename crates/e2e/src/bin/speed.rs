@@ -472,7 +472,8 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The floor: every screen as a plain HTML page with the widget's stylesheet, no script.
+/// The floor: every screen as a plain HTML page with the widget's stylesheet, no script,
+/// served compressed.
 fn write_static_site(dir: &Path, dist: &Path, catalog: &Catalog, app_name: &str) {
     // The stylesheet the page links (dist/ has others, loaded on demand, like the form's).
     let index = std::fs::read_to_string(dist.join("index.html")).expect("dist/index.html");
@@ -541,6 +542,10 @@ fn write_static_site(dir: &Path, dist: &Path, catalog: &Catalog, app_name: &str)
             std::fs::write(dir.join(&*guide.id).join(format!("{}.html", node.id)), page(node.title.get(lang), &body)).expect("write");
         }
     }
+    // Served compressed too, as any real static site is (the widget's files are precompressed
+    // by its build; the server sends a `.gz` beside a file when the browser accepts it).
+    let gzip = std::process::Command::new("gzip").args(["-9", "-k", "-r"]).arg(dir).status();
+    assert!(gzip.is_ok_and(|s| s.success()), "gzip could not compress the static pages in {}", dir.display());
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
