@@ -13,6 +13,7 @@
 use jmo_contract::{validate_complaint, ComplaintReceipt, ComplaintRequest, Context};
 use jmo_selfhelp_server::intake::{insert_record, Record};
 use jmo_selfhelp_server::{clock, Config};
+use jmo_selfhelp_server::store::DbKind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -163,11 +164,11 @@ fn record(complaint: &jmo_contract::ValidComplaint, i: usize) -> Record {
 }
 
 /// The same rows straight into the same database, `batch` rows per committed transaction.
-async fn raw_inserts(pool: &sqlx::AnyPool, complaint: &jmo_contract::ValidComplaint, rows: usize, batch: usize, offset: usize) -> f64 {
+async fn raw_inserts(pool: &sqlx::AnyPool, kind: DbKind, complaint: &jmo_contract::ValidComplaint, rows: usize, batch: usize, offset: usize) -> f64 {
     let records: Vec<Record> = (0..rows).map(|i| record(complaint, offset + i)).collect();
     let start = Instant::now();
     for chunk in records.chunks(batch) {
-        let mut tx = pool.begin().await.unwrap();
+        let mut tx = pool.begin_with(kind.begin_write()).await.unwrap();
         for r in chunk {
             assert!(insert_record(&mut tx, r).await.unwrap());
         }
@@ -210,8 +211,8 @@ async fn main() {
 
     let pool = Arc::new(server.store.pool().clone());
     let rows = ((http_rate as usize).max(1000) * 3).min(50_000);
-    let raw_batched = raw_inserts(&pool, &complaint, rows, 256, 0).await;
-    let raw_single = raw_inserts(&pool, &complaint, rows.min(5_000), 1, rows).await;
+    let raw_batched = raw_inserts(&pool, server.store.kind, &complaint, rows, 256, 0).await;
+    let raw_single = raw_inserts(&pool, server.store.kind, &complaint, rows.min(5_000), 1, rows).await;
 
     let (rate_ok, rate_failed, rate_lat) = fixed_rate(&url, &bytes, args.rate, args.rate_seconds).await;
 

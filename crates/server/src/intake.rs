@@ -2,7 +2,7 @@
 //! single transaction, answering every request only after its batch has committed. One commit
 //! per batch instead of per complaint is what makes durable intake fast on SQLite.
 
-use crate::store::{DbError, Store};
+use crate::store::{DbError, DbKind, Store};
 use jmo_contract::{ComplaintReceipt, ValidComplaint};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, Connection, Row};
@@ -77,7 +77,7 @@ async fn run_writer(store: Store, conn: PoolConnection<Any>, mut rx: mpsc::Recei
             conn = store.pool.acquire().await.map_err(|e| tracing::error!(error = %e, "writer cannot get a connection")).ok();
         }
         let result = match conn.as_mut() {
-            Some(c) => store_batch(c, &batch).await,
+            Some(c) => store_batch(c, store.kind, &batch).await,
             None => Err(DbError::PoolTimedOut),
         };
         match result {
@@ -106,8 +106,9 @@ async fn run_writer(store: Store, conn: PoolConnection<Any>, mut rx: mpsc::Recei
     }
 }
 
-async fn store_batch(conn: &mut PoolConnection<Any>, batch: &[Submission]) -> Result<Vec<Outcome>, DbError> {
-    let mut tx = conn.begin().await?;
+async fn store_batch(conn: &mut PoolConnection<Any>, kind: DbKind, batch: &[Submission]) -> Result<Vec<Outcome>, DbError> {
+    // The batch reads (idempotency keys, free attachments) before it writes.
+    let mut tx = conn.begin_with(kind.begin_write()).await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for s in batch {
         outcomes.push(store_one(&mut tx, &s.record).await?);

@@ -18,6 +18,20 @@ pub enum DbKind {
     Postgres,
 }
 
+impl DbKind {
+    /// The statement that opens a transaction which will write. On SQLite a plain (deferred)
+    /// `BEGIN` takes its snapshot at the first read and, if another connection commits before
+    /// the first write, fails that write with `SQLITE_BUSY_SNAPSHOT` — which `busy_timeout` does
+    /// not retry. `BEGIN IMMEDIATE` takes the write lock at once, waiting under `busy_timeout`.
+    /// Every transaction that reads before it writes must begin with this.
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            DbKind::Sqlite => "BEGIN IMMEDIATE",
+            DbKind::Postgres => "BEGIN",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,

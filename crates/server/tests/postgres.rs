@@ -28,4 +28,6 @@ async fn api_scenarios_on_postgres() {
     scenarios::idempotency(&s).await;
     drop(s);
     scenarios::survives_kill9(&pg.database()).await;
+    let s = std::sync::Arc::new(Server::start(&pg.database(), &[]));
+    scenarios::concurrent_writers_never_refuse_a_complaint(s, 120).await;
 }

@@ -56,6 +56,15 @@ async fn survives_kill9() {
     scenarios::survives_kill9(&url).await;
 }
 
+/// `JMO_RACE_COMPLAINTS` raises the count for a longer soak (the default keeps it about a second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_never_refuse_a_complaint() {
+    let (_db, url) = sqlite_db();
+    let s = std::sync::Arc::new(Server::start(&url, &[]));
+    let count = std::env::var("JMO_RACE_COMPLAINTS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+    scenarios::concurrent_writers_never_refuse_a_complaint(s, count).await;
+}
+
 #[tokio::test]
 async fn creates_the_sqlite_file_and_its_folder() {
     let dir = tempfile::tempdir().unwrap();

@@ -371,3 +371,131 @@ pub async fn survives_kill9(database_url: &str) {
         assert_eq!(lookup(&server, ticket, PHONE_LAST4).await.status(), StatusCode::OK);
     }
 }
+
+/// Complaints are never refused because another connection happened to commit in the middle of
+/// their batch. While complaints arrive (some claiming uploads made a moment before), everything
+/// else that writes does so at the same time: uploads, staff status changes, disruptions started
+/// and ended, rows written straight into the database as fast as it takes them, and further
+/// server instances on the same database whose start-up purge deletes expired idempotency keys
+/// and unclaimed uploads. Every request must succeed, and each complaint must be stored once.
+pub async fn concurrent_writers_never_refuse_a_complaint(s: Arc<Server>, complaints: usize) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    sqlx::any::install_default_drivers();
+    let db = sqlx::any::AnyPoolOptions::new().max_connections(2).connect(&s.database_url).await.unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let tickets = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut others = tokio::task::JoinSet::new();
+
+    // Rows committed straight into the database, back to back: expired keys and unclaimed uploads
+    // for the purges to delete.
+    let side_writes = Arc::new(AtomicUsize::new(0));
+    for _ in 0..2 {
+        let (db, done, side_writes) = (db.clone(), done.clone(), side_writes.clone());
+        others.spawn(async move {
+            while !done.load(SeqCst) {
+                let key = new_key();
+                sqlx::query("INSERT INTO idempotency_keys (idempotency_key, fingerprint, ticket, response, created_at) VALUES ($1, 'x', 'x', 'x', 0)")
+                    .bind(&key)
+                    .execute(&db)
+                    .await
+                    .unwrap();
+                sqlx::query(
+                    "INSERT INTO attachments (id, content_type, data, bytes, width, height, complaint_ticket, created_at) \
+                     VALUES ($1, 'image/png', $2, 1, 1, 1, NULL, 0)",
+                )
+                .bind(&key)
+                .bind(vec![0u8])
+                .execute(&db)
+                .await
+                .unwrap();
+                side_writes.fetch_add(2, SeqCst);
+            }
+        });
+    }
+    // Uploads through the API.
+    for _ in 0..2 {
+        let (s, done) = (s.clone(), done.clone());
+        others.spawn(async move {
+            while !done.load(SeqCst) {
+                let res = upload(&s, png_bytes(24, 16), "photo.png", "image/png").await;
+                assert_eq!(res.status(), StatusCode::CREATED, "upload: {}", res.text().await.unwrap());
+            }
+        });
+    }
+    // Staff: every complaint moved to in progress as it arrives, disruptions started and ended.
+    {
+        let (s, done, tickets) = (s.clone(), done.clone(), tickets.clone());
+        others.spawn(async move {
+            let disruption = json!({"family": "login", "title": {"id": "Gangguan login", "en": "Login disruption"},
+                                    "message": {"id": "Kami sedang memperbaikinya.", "en": "We are fixing it."}});
+            let mut moved = 0;
+            while !done.load(SeqCst) {
+                let res = client().post(s.url("/api/v1/staff/disruptions")).bearer_auth(STAFF_TOKEN).json(&disruption).send().await.unwrap();
+                assert_eq!(res.status(), StatusCode::CREATED, "disruption: {}", res.text().await.unwrap());
+                let created: jmo_contract::Disruption = res.json().await.unwrap();
+                let end = s.url(&format!("/api/v1/staff/disruptions/{}", created.id));
+                assert_eq!(client().delete(&end).bearer_auth(STAFF_TOKEN).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+                let pending: Vec<String> = tickets.lock().unwrap()[moved..].to_vec();
+                for ticket in pending {
+                    let patch = s.url(&format!("/api/v1/staff/complaints/{ticket}"));
+                    let res = client().patch(&patch).bearer_auth(STAFF_TOKEN).json(&json!({"status": "in_progress"})).send().await.unwrap();
+                    assert_eq!(res.status(), StatusCode::OK, "status change: {}", res.text().await.unwrap());
+                    moved += 1;
+                }
+            }
+        });
+    }
+    // More instances on the same database: each runs the migrations and a purge as it starts.
+    {
+        let (url, done) = (s.database_url.clone(), done.clone());
+        others.spawn_blocking(move || {
+            while !done.load(SeqCst) {
+                let mut second = Server::start(&url, &[]);
+                std::thread::sleep(Duration::from_millis(150));
+                second.stop();
+            }
+        });
+    }
+
+    // The participants: each complaint waits for its 201, half of them with a fresh upload.
+    let mut participants = tokio::task::JoinSet::new();
+    let per_client = complaints.div_ceil(8);
+    for n in 0..8 {
+        let (s, tickets) = (s.clone(), tickets.clone());
+        participants.spawn(async move {
+            for i in 0..per_client {
+                let mut c = complaint();
+                if (n + i) % 2 == 0 {
+                    let res = upload(&s, png_bytes(16, 16), "bukti.png", "image/png").await;
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                    let a: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
+                    c["attachments"] = json!([a.id]);
+                }
+                let res = post_complaint(&s, &new_key(), &c).await;
+                let status = res.status();
+                let body = res.text().await.unwrap();
+                assert_eq!(status, StatusCode::CREATED, "complaint {n}/{i} refused: {body}");
+                let receipt: jmo_contract::ComplaintReceipt = serde_json::from_str(&body).unwrap();
+                tickets.lock().unwrap().push(receipt.ticket);
+            }
+        });
+    }
+    while let Some(r) = participants.join_next().await {
+        if let Err(e) = r {
+            done.store(true, SeqCst);
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+    done.store(true, SeqCst);
+    while let Some(r) = others.join_next().await {
+        if let Err(e) = r {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+    assert!(side_writes.load(SeqCst) > 0, "the direct writers never ran");
+    let tickets = tickets.lock().unwrap().clone();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM complaints").fetch_one(&db).await.unwrap();
+    assert_eq!(stored as usize, tickets.len());
+    assert_eq!(tickets.iter().collect::<HashSet<_>>().len(), tickets.len());
+    db.close().await;
+}
