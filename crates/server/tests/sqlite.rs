@@ -182,24 +182,51 @@ async fn rate_limits_answer_429_with_retry_after() {
 #[tokio::test]
 async fn overload_answers_503_at_once() {
     let (_db, s) = server(&[("MAX_IN_FLIGHT", "1")]);
-    // One request occupies the only slot by sending its body slowly.
-    let mut slow = tokio::net::TcpStream::connect(s.addr).await.unwrap();
-    let head = format!(
-        "POST /api/v1/complaints HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: 100\r\n\r\n{{",
-        s.addr,
-        new_key()
-    );
-    slow.write_all(head.as_bytes()).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let started = std::time::Instant::now();
-    let res = client().get(s.url("/api/v1/status")).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(started.elapsed() < std::time::Duration::from_secs(1));
-    assert_eq!(res.headers()["retry-after"], "1");
-    assert_eq!(error_codes(res).await, [("".into(), "overloaded".into())]);
+    let head = |key: String| {
+        format!(
+            "POST /api/v1/complaints HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: 100\r\n\r\n{{",
+            s.addr
+        )
+    };
+    let probe = || async {
+        let started = std::time::Instant::now();
+        let res = client().get(s.url("/api/v1/status")).send().await.unwrap();
+        // Refused or served, the answer never waits for the slot.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "an answer waited {:?}", started.elapsed());
+        res
+    };
+    // One request occupies the only slot by sending its body slowly. No fixed wait for the server
+    // to take it in (a busy machine may take longer): probe until refused, and start the slow
+    // request again if a probe held the slot when it arrived (it was refused itself).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut slow: Option<tokio::net::TcpStream> = None;
+    let refused = loop {
+        let answered = slow.as_ref().is_some_and(|c| !matches!(c.try_read(&mut [0u8; 64]), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock));
+        if slow.is_none() || answered {
+            let mut c = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+            c.write_all(head(new_key()).as_bytes()).await.unwrap();
+            slow = Some(c);
+        }
+        let res = probe().await;
+        if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+            break res;
+        }
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(std::time::Instant::now() < deadline, "the slow request never held the slot");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert_eq!(error_codes(refused).await, [("".into(), "overloaded".into())]);
+    // The slot is free again once the slow client goes away.
     drop(slow);
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert_eq!(client().get(s.url("/api/v1/status")).send().await.unwrap().status(), StatusCode::OK);
+    loop {
+        let res = probe().await;
+        if res.status() == StatusCode::OK {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {} after the slow client left", res.status());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]

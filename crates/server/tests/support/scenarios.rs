@@ -91,17 +91,36 @@ pub async fn idempotency(s: &Server) {
 pub async fn conflict_while_processing(s: &Server) {
     let key = new_key();
     let body = serde_json::to_vec(&complaint()).unwrap();
-    let mut slow = tokio::net::TcpStream::connect(s.addr).await.unwrap();
     let head = format!(
         "POST /api/v1/complaints HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         s.addr,
         body.len()
     );
-    slow.write_all(head.as_bytes()).await.unwrap();
-    slow.write_all(&body[..10]).await.unwrap();
-    slow.flush().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // No fixed wait for the server to take the slow request in: until it has, the key is free,
+    // and a probe with the key and a body that is not JSON answers 400 and stores nothing; once
+    // it has, 409. A slow request that arrived while a probe held the key was refused itself:
+    // it is sent again.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut slow: Option<tokio::net::TcpStream> = None;
+    loop {
+        let answered = slow.as_ref().is_some_and(|c| !matches!(c.try_read(&mut [0u8; 64]), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock));
+        if slow.is_none() || answered {
+            let mut c = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+            c.write_all(head.as_bytes()).await.unwrap();
+            c.write_all(&body[..10]).await.unwrap();
+            c.flush().await.unwrap();
+            slow = Some(c);
+        }
+        let probe = client().post(s.url("/api/v1/complaints")).header("Idempotency-Key", &key).header("Content-Type", "application/json").body("{").send().await.unwrap();
+        if probe.status() == StatusCode::CONFLICT {
+            break;
+        }
+        assert_eq!(probe.status(), StatusCode::BAD_REQUEST);
+        assert!(std::time::Instant::now() < deadline, "the first request never claimed its key");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut slow = slow.unwrap();
 
     let res = post_complaint(s, &key, &complaint()).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
