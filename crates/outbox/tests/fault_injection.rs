@@ -6,8 +6,6 @@
 //! participant. Then the database, read through the staff API, must hold every complaint exactly
 //! once, with the ticket and due time its phone was given.
 
-mod support;
-
 use jmo_outbox::{Entry, Event, Outbox, Policy, Progress, Receipt, Rejection, Reply, State};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -15,10 +13,10 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::http::{self, Failure};
-use support::proxy::{Config, Proxy};
-use support::server::{Server, STAFF_TOKEN};
+use jmo_testkit::http::{self, Failure};
+use jmo_testkit::{Fault, FaultProxy, Launch, Outcome, RandomFaults, Server};
 
+const STAFF_TOKEN: &str = "outbox-fault-test-staff-token";
 const COMPLAINTS: usize = 1_000;
 /// Of these, complaints first sent with an impossible NIK: rejected (not retried), then fixed by
 /// the participant and sent again under a new key.
@@ -42,6 +40,20 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("jht_claim", "Klaim JHT sudah sebulan belum cair padahal dokumen lengkap."),
     ("other", "Aplikasi tertutup sendiri setiap kali membuka menu profil."),
 ];
+
+/// The real server binary on `database_url`, on a new free port.
+fn start_server(database_url: &str) -> Server {
+    Launch::new()
+        .database(database_url)
+        .envs(&[
+            ("STAFF_TOKEN", STAFF_TOKEN),
+            ("RUST_LOG", "warn,jmo_selfhelp_server=info"),
+            ("COMPLAINTS_PER_MINUTE", "0"),
+            ("LOOKUPS_PER_MINUTE", "0"),
+            ("UPLOADS_PER_MINUTE", "0"),
+        ])
+        .start()
+}
 
 fn policy() -> Policy {
     Policy { base_ms: 25, cap_ms: 800, stale_sending_ms: 5_000, ..Policy::default() }
@@ -268,19 +280,19 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/jmo.db", dir.path().display());
-    support::server::binary();
+    jmo_testkit::server::binary();
 
-    let proxy = Proxy::start(Config {
-        drop_before: 60,
-        drop_after: 60,
+    let mut server = start_server(&database_url);
+    let proxy = FaultProxy::start(server.addr);
+    proxy.set_random_faults(RandomFaults {
+        drop: 60,
+        lose_answer: 60,
         stall_body: 20,
-        stall_after: 20,
-        answer_503: 60,
+        stall_answer: 20,
+        unavailable: 60,
         stall: CLIENT_TIMEOUT + Duration::from_millis(300),
         seed: 0x5eed_1234,
     });
-    let mut server = Server::start(&database_url);
-    proxy.set_upstream(Some(server.addr));
 
     let mut phones: Vec<Phone> = (0..COMPLAINTS)
         .map(|n| {
@@ -312,14 +324,14 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
         server.kill9();
         proxy.set_upstream(None);
         std::thread::sleep(Duration::from_millis(150));
-        server = Server::start(&database_url);
+        server = start_server(&database_url);
         proxy.set_upstream(Some(server.addr));
         restarts += 1;
     }
 
     let phones: Vec<Phone> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
     let delivery_time = clock.0.elapsed();
-    proxy.enabled.store(false, Relaxed);
+    proxy.set_fault(Fault::Pass);
 
     // Every phone has its receipt; the wrong NIKs were refused with the NIK's code first.
     let mut tickets: HashMap<String, Receipt> = HashMap::new();
@@ -354,7 +366,7 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
     let lost = tickets.keys().filter(|m| !seen.contains_key(m.as_str())).count();
     let strangers = seen.keys().filter(|m| !tickets.contains_key(**m)).count();
 
-    let f = &proxy.faults;
+    let f = |outcome| proxy.count(outcome);
     let c = &counts;
     println!(
         "fault injection: {} complaints delivered ({} of them after a 422 and a fix) in {:.1} s ({:.1} s in all); {} attempts\n\
@@ -368,14 +380,14 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
         delivery_time.as_secs_f64(),
         started.elapsed().as_secs_f64(),
         c.attempts.load(Relaxed),
-        f.passed.load(Relaxed),
-        f.dropped_before.load(Relaxed),
-        f.dropped_after.load(Relaxed),
-        f.stalled_body.load(Relaxed),
-        f.stalled_after.load(Relaxed),
-        f.answered_503.load(Relaxed),
-        f.server_down.load(Relaxed),
-        f.cut_by_kill.load(Relaxed),
+        f(Outcome::Passed),
+        f(Outcome::Dropped),
+        f(Outcome::LostAnswer),
+        f(Outcome::StalledBody),
+        f(Outcome::StalledAnswer),
+        f(Outcome::Unavailable),
+        f(Outcome::ServerDown),
+        f(Outcome::CutOff),
         c.network_errors.load(Relaxed),
         c.timeouts.load(Relaxed),
         c.status_503.load(Relaxed),
@@ -398,15 +410,15 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
     }
     // The faults really happened, and retries really met complaints the server already had.
     assert_eq!(restarts, KILLS);
-    for (kind, n) in [
-        ("dropped before", &f.dropped_before),
-        ("dropped after", &f.dropped_after),
-        ("stalled mid-request", &f.stalled_body),
-        ("stalled after", &f.stalled_after),
-        ("503", &f.answered_503),
-        ("server down", &f.server_down),
+    for (kind, outcome) in [
+        ("dropped before", Outcome::Dropped),
+        ("dropped after", Outcome::LostAnswer),
+        ("stalled mid-request", Outcome::StalledBody),
+        ("stalled after", Outcome::StalledAnswer),
+        ("503", Outcome::Unavailable),
+        ("server down", Outcome::ServerDown),
     ] {
-        assert!(n.load(Relaxed) > 0, "no '{kind}' fault was injected");
+        assert!(f(outcome) > 0, "no '{kind}' fault was injected");
     }
     assert!(c.replays.load(Relaxed) > 0 && c.app_deaths.load(Relaxed) > 0 && c.conflicts_409.load(Relaxed) > 0);
 }

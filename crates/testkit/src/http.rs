@@ -1,5 +1,6 @@
-//! A minimal HTTP/1.1 client over std sockets: one request per connection (`Connection: close`),
-//! a hard deadline, and failures split the way the outbox needs them (network vs timeout).
+//! A minimal blocking HTTP/1.1 client over std sockets: one request per connection
+//! (`Connection: close`), a hard deadline, and failures split the way the outbox needs them
+//! (network vs timeout) — the outbox's fault test's stand-in for the browser's `fetch`.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: String,
 }
 
@@ -66,13 +67,26 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &st
     parse(&buf, true).ok_or(Failure::Network)
 }
 
+/// True when `buf`, all a peer sent before closing, is a whole answer.
+pub(crate) fn is_whole(buf: &[u8]) -> bool {
+    split(buf, true).is_some()
+}
+
 /// A complete answer in `buf`, or `None` while more is needed. `eof`: the peer closed.
-pub fn parse(buf: &[u8], eof: bool) -> Option<Answer> {
+fn parse(buf: &[u8], eof: bool) -> Option<Answer> {
+    let (status, headers, body) = split(buf, eof)?;
+    Some(Answer { status, headers, body: String::from_utf8(body).ok()? })
+}
+
+type Headers = Vec<(String, String)>;
+
+/// Status, headers and body of a complete answer in `buf`.
+fn split(buf: &[u8], eof: bool) -> Option<(u16, Headers, Vec<u8>)> {
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&buf[..end]).ok()?;
     let mut lines = head.split("\r\n");
     let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
+    let headers: Headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
@@ -88,7 +102,7 @@ pub fn parse(buf: &[u8], eof: bool) -> Option<Answer> {
     } else {
         return None;
     };
-    Some(Answer { status, headers, body: String::from_utf8(body).ok()? })
+    Some((status, headers, body))
 }
 
 fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {

@@ -1,0 +1,25 @@
+//! What the workspace's tests share, said once:
+//!
+//! - [`server`]: the real `jmo-selfhelp-server` binary as a child process (built with the
+//!   caller's cargo, target folder and profile when its path is not given), on a free loopback
+//!   port or a given address, with its logs captured; killed (`kill -9`), stopped (SIGTERM) and
+//!   restarted on the same address and database.
+//! - [`proxy`]: a loopback HTTP proxy in front of it that records every request and injects
+//!   faults into complaints — scripted one at a time or drawn at random from a seed.
+//! - [`postgres`]: a throwaway PostgreSQL server on loopback.
+//! - [`db`]: the complaints as the server's SQLite file holds them, read without the server.
+//! - [`http`]: a small blocking HTTP/1.1 client over std sockets.
+//!
+//! Everything but [`db::stored_complaints`] and [`proxy::FaultProxy::wait_until`] is blocking
+//! (std processes, threads and sockets), so tests on threads and tests on tokio use the same kit.
+
+pub mod db;
+pub mod http;
+pub mod postgres;
+pub mod proxy;
+pub mod server;
+
+pub use db::{stored_complaints, StoredAttachment, StoredComplaint};
+pub use postgres::Postgres;
+pub use proxy::{Fault, FaultProxy, Outcome, RandomFaults, SeenRequest};
+pub use server::{free_addr, Launch, Server};
