@@ -90,7 +90,13 @@ fn every_date_branch_is_reachable_by_some_date() {
 #[test]
 fn escalations_carry_their_family_category() {
     let catalog = catalog();
-    let family = [("login", Category::Login), ("kpj", Category::KpjMismatch), ("balance", Category::Balance), ("jht", Category::JhtClaim), ("other", Category::Other)];
+    let family = [
+        ("login", Category::Login),
+        ("kpj", Category::KpjMismatch),
+        ("balance", Category::Balance),
+        ("jht", Category::JhtClaim),
+        ("other", Category::Other),
+    ];
     for (guide_id, category) in family {
         let guide = catalog.guide(guide_id).unwrap();
         let escalations: Vec<_> = guide.nodes.iter().filter_map(|n| n.escalation()).collect();
@@ -113,8 +119,10 @@ fn login_asked_again_after_a_while_is_solved_by_logging_in_again() {
     let login = catalog.guide("login").unwrap();
     assert_eq!(walk_to(login, &["asked_again"]).0, "session_expired");
     assert_eq!(walk_to(login, &["asked_again", "yes"]).0, "login_ok");
-    // Right credentials, still refused: check input → update the app → peak hours → escalate.
-    assert_eq!(walk_to(login, &["refused", "no", "no", "no"]).0, "escalate_login");
+    // Right credentials, still refused: check input → new password / lock check → update the app
+    // → peak hours → escalate.
+    assert_eq!(walk_to(login, &["refused", "no"]).0, "refused_reset");
+    assert_eq!(walk_to(login, &["refused", "no", "no", "no", "no"]).0, "escalate_login");
 }
 
 #[test]
@@ -181,8 +189,12 @@ fn a_jht_claim_past_five_working_days_escalates_with_high_urgency() {
         walk.choose_index(jht, option).unwrap()
     };
     assert_eq!(next("2026-11-18").current_node(jht).id, "wait_track", "Wednesday → Tuesday is 4 working days");
-    let late = next("2026-11-17");
-    assert_eq!(late.current_node(jht).id, "escalate_jht_late", "Tuesday → Tuesday is 5 working days");
+    assert_eq!(next("2026-11-17").current_node(jht).id, "wait_track", "Tuesday → Tuesday is 5 working days: not yet *more* than 5");
+    let late = next("2026-11-16");
+    assert_eq!(late.current_node(jht).id, "escalate_jht_late", "Monday → Tuesday is 6 working days");
+    let node = walk.current_node(jht);
+    assert_eq!(node.options[1].label.id, "Lebih dari 5 hari kerja");
+    assert_eq!(node.options[0].label.id, "5 hari kerja atau kurang");
     assert_eq!(late.current_node(jht).escalation().unwrap().urgency, Urgency::High);
 }
 
