@@ -28,10 +28,10 @@ fn the_lock_file_lists_every_published_id() {
 }
 
 #[test]
-fn the_start_screen_offers_the_four_families_and_something_else() {
+fn the_start_screen_offers_the_four_families_the_common_other_problems_and_something_else() {
     let catalog = catalog();
     let ids: Vec<&str> = catalog.start.guides.iter().map(|g| &**g).collect();
-    assert_eq!(ids, ["login", "kpj", "balance", "jht", "other"]);
+    assert_eq!(ids, ["login", "kpj", "balance", "jht", "app", "data", "followup", "other"]);
     assert_eq!(catalog.start.title.id, "Apa kendala Anda?");
 }
 
@@ -95,6 +95,9 @@ fn escalations_carry_their_family_category() {
         ("kpj", Category::KpjMismatch),
         ("balance", Category::Balance),
         ("jht", Category::JhtClaim),
+        ("app", Category::Other),
+        ("data", Category::Other),
+        ("followup", Category::Other),
         ("other", Category::Other),
     ];
     for (guide_id, category) in family {

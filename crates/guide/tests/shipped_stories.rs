@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use jmo_guide::date::Date;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Catalog, Guide, Node, NodeKind};
+use jmo_guide::{AttachmentKind, Catalog, Guide, Node, NodeKind, Urgency};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content")
@@ -203,9 +204,9 @@ fn every_outcome_is_reached_in_at_most_six_answers() {
 /// The stories the issue counted (login, KPJ, and the new guides): every way through, not only
 /// the shortest, ends within six answers.
 #[test]
-fn every_story_of_the_login_kpj_and_balance_guides_ends_within_six_answers() {
+fn every_story_of_the_login_kpj_and_new_guides_ends_within_six_answers() {
     let catalog = catalog();
-    for guide_id in ["login", "kpj", "balance", "other"] {
+    for guide_id in ["login", "kpj", "balance", "app", "data", "followup", "other"] {
         let guide = catalog.guide(guide_id).unwrap();
         let longest = all_walks(guide).into_iter().max_by_key(|w| w.answers().len()).unwrap();
         let answers = longest.answers().len() + 1;
@@ -332,3 +333,65 @@ fn texts_read_like_a_polite_agent_not_a_calque() {
     }
 }
 
+// ── New coverage ───────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn an_app_that_closes_errors_or_is_slow_gets_cache_update_storage_and_clock_checks_then_a_known_disruption_check() {
+    let catalog = catalog();
+    let app = catalog.guide("app").unwrap();
+    for problem in ["closes", "error", "slow"] {
+        let (basics, _) = walk_to(app, &[problem]);
+        assert_eq!(basics.id, "app_basics");
+        let steps = basics.steps.iter().map(|s| s.id.to_string()).collect::<Vec<_>>().join(" ");
+        for needle in ["Perbarui", "Hapus cache", "memori HP", "tanggal dan jam"] {
+            assert!(steps.contains(needle), "{problem}: {needle}");
+        }
+        assert_eq!(walk_to(app, &[problem, "no"]).0.id, "app_disruption");
+        let (complaint, walk) = walk_to(app, &[problem, "no", "no"]);
+        assert_eq!(complaint.id, "escalate_app");
+        assert_eq!(walk.answers().len() + 1, 4);
+    }
+    let (maintenance, _) = walk_to(app, &["maintenance"]);
+    assert!(maintenance.body.id.contains("bukan masalah"));
+    assert_eq!(walk_to(app, &["maintenance", "no"]).0.id, "app_disruption");
+    assert!(walk_to(app, &["closes", "no"]).0.steps[0].id.contains("media sosial resmi"));
+}
+
+#[test]
+fn a_refused_data_update_gets_dukcapil_and_face_advice_before_a_complaint() {
+    let catalog = catalog();
+    let data = catalog.guide("data").unwrap();
+    let (dukcapil, _) = walk_to(data, &["dukcapil"]);
+    let steps = dukcapil.steps.iter().map(|s| s.id.to_string()).collect::<Vec<_>>().join(" ");
+    assert!(steps.contains("NIK") && steps.contains("nama persis") && steps.contains("tanggal lahir"));
+    assert_eq!(walk_to(data, &["dukcapil", "no"]).0.id, "dukcapil_update");
+    let (face, _) = walk_to(data, &["face"]);
+    let steps = face.steps.iter().map(|s| s.id.to_string()).collect::<Vec<_>>().join(" ");
+    for needle in ["terang", "lurus", "kacamata", "rambut", "stabil"] {
+        assert!(steps.contains(needle), "official face advice: {needle}");
+    }
+    assert_eq!(walk_to(data, &["face", "no"]).0.id, "old_photo");
+    let (complaint, _) = walk_to(data, &["face", "no", "no"]);
+    assert!(complaint.escalation().unwrap().attachments.contains(&AttachmentKind::IdCard));
+    let (contact, _) = walk_to(data, &["contact"]);
+    assert!(contact.steps.iter().any(|s| s.id.contains("OTP")) && contact.title.id.contains("masih bisa masuk"));
+}
+
+#[test]
+fn nobody_got_back_to_me_files_a_complaint_that_says_so() {
+    let catalog = catalog();
+    let followup = catalog.guide("followup").unwrap();
+    let today = Date::parse("2026-11-24").unwrap();
+    for channel in ["call_center", "branch", "written"] {
+        let (node, walk) = walk_to(followup, &[channel]);
+        assert_eq!(node.id, "followup_date");
+        let at = |date: &str| walk.choose_index(followup, walk.date_option(followup, Date::parse(date).unwrap(), today).unwrap()).unwrap();
+        assert_eq!(at("2026-11-24").current_node(followup).id, "followup_wait");
+        let soon = at("2026-11-21");
+        assert_eq!(soon.current_node(followup).id, "escalate_followup");
+        assert_eq!(soon.pairs(followup).next(), Some(("followup_channel", channel)), "the complaint's path says how they contacted us");
+        let late = at("2026-11-10");
+        assert_eq!(late.current_node(followup).escalation().unwrap().urgency, Urgency::High);
+        assert!(late.current_node(followup).body.id.contains("sudah pernah menghubungi kami"));
+    }
+}
