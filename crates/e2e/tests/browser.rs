@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use jmo_e2e::*;
+use jmo_testkit::Launch;
 use jmo_guide::link::Link;
 use jmo_guide::{Lang, NodeKind};
 
@@ -41,7 +42,7 @@ async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
     let axe = axe_source();
     let content = content();
     let pages = all_pages(&content);
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     set_screen(&page, 412, 823).await.unwrap();
@@ -94,7 +95,7 @@ async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
     assert!(result.is_empty(), "{} accessibility violation(s):\n{}", result.len(), result.join("\n"));
 }
 
@@ -134,7 +135,7 @@ async fn every_page_fits_320_px_at_normal_and_200_percent_text() {
     let dist = dist_dir();
     let content = content();
     let pages = all_pages(&content);
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
 
@@ -177,7 +178,7 @@ async fn every_page_fits_320_px_at_normal_and_200_percent_text() {
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
     assert!(problems.is_empty(), "{} layout problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
@@ -215,7 +216,7 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
         .expect("a guide with a resolution");
     assert!(walk.answers().len() >= 2, "the walk is too short to be a test");
 
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     within(Duration::from_secs(120), "the keyboard walk", async {
@@ -276,7 +277,7 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
 }
 
 /// Types text into the focused element, as a keyboard (or an input method) would.
@@ -288,7 +289,7 @@ async fn type_text(page: &chromiumoxide::Page, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complaint_from_the_start_screen_to_delivered_with_the_keyboard_only() {
     let dist = dist_dir();
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     within(Duration::from_secs(120), "the keyboard complaint", async {
@@ -337,5 +338,5 @@ async fn a_complaint_from_the_start_screen_to_delivered_with_the_keyboard_only()
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
 }

@@ -17,12 +17,12 @@
 //!
 //! Needs dist/ (or `JMO_DIST`) with the form module, and Chromium.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chromiumoxide::Page;
 use jmo_e2e::*;
+use jmo_testkit::{stored_complaints, Fault, FaultProxy, Launch, Outcome, SeenRequest, Server, StoredComplaint};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
 use jmo_guide::{Category, Guide, Lang, NodeKind};
@@ -56,11 +56,8 @@ const SITI_LAST4: &str = "7890";
 // The rig: server (restartable, same port and file), proxy, Chromium, content and texts.
 
 struct Rig {
-    dist: PathBuf,
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    addr: SocketAddr,
-    server: Option<Server>,
+    /// The real server on its SQLite file, restarted on the same address and file.
+    server: Server,
     proxy: FaultProxy,
     chrome: Chrome,
     page: Page,
@@ -77,41 +74,36 @@ impl Rig {
             "{} has no form module (complaint_form_bg.wasm): rebuild it",
             dist.display()
         );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("complaints.db");
-        let addr = free_addr();
-        let server = Server::start_at(&dist, addr, &db, &[("STAFF_TOKEN", STAFF_TOKEN)]).await;
-        let proxy = FaultProxy::start(addr);
+        let server = Launch::new().widget_dir(&dist).env("STAFF_TOKEN", STAFF_TOKEN).start();
+        let proxy = FaultProxy::start(server.addr);
         let chrome = Chrome::launch().await;
         let page = chrome.page().await;
         set_screen(&page, 412, 823).await.unwrap();
         let path = workspace_root().join("content/form.toml");
         let form_texts = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).parse().expect("content/form.toml");
-        Rig { dist, _dir: dir, db, addr, server: Some(server), proxy, chrome, page, content: Box::leak(Box::new(content())), form_texts }
+        Rig { server, proxy, chrome, page, content: Box::leak(Box::new(content())), form_texts }
     }
 
     /// The server goes away (stops listening; its database stays).
-    async fn stop_server(&mut self) {
-        if let Some(server) = self.server.take() {
-            within(Duration::from_secs(15), "stopping the server", server.stop()).await;
-        }
+    fn stop_server(&mut self) {
+        self.server.stop();
     }
 
     /// The server comes back on the same port with the same database file.
-    async fn start_server(&mut self) {
-        assert!(self.server.is_none(), "the server is already running");
-        self.server = Some(Server::start_at(&self.dist, self.addr, &self.db, &[("STAFF_TOKEN", STAFF_TOKEN)]).await);
+    fn start_server(&mut self) {
+        assert!(!self.server.is_running(), "the server is already running");
+        self.server.restart();
     }
 
     async fn close(mut self) {
-        self.stop_server().await;
+        self.stop_server();
         let Rig { chrome, .. } = self;
         chrome.close().await;
     }
 
     /// The complaints in the database file.
     async fn rows(&self) -> Vec<StoredComplaint> {
-        stored_complaints(&self.db).await.unwrap_or_else(|e| panic!("{e}"))
+        stored_complaints(&self.server.sqlite_file().unwrap()).await.unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn url(&self, path: &str) -> String {
@@ -524,10 +516,10 @@ async fn the_server_goes_away_mid_submission_and_the_complaint_is_delivered_once
         rig.proxy.set_fault(Fault::LoseAnswer);
         send(&rig.page).await;
         rig.proxy
-            .wait_until("a complaint stored whose answer was lost", |seen| seen.iter().any(|r| r.path == "/api/v1/complaints" && r.outcome == "lose-answer"))
+            .wait_until("a complaint stored whose answer was lost", |seen| seen.iter().any(|r| r.path == "/api/v1/complaints" && r.outcome == Outcome::LostAnswer))
             .await
             .unwrap();
-        rig.stop_server().await;
+        rig.stop_server();
         rig.proxy.set_fault(Fault::Pass);
         let stored = rig.rows().await;
         assert_eq!(stored.len(), 1, "the server stored the complaint before it went away");
@@ -543,7 +535,7 @@ async fn the_server_goes_away_mid_submission_and_the_complaint_is_delivered_once
             .unwrap();
 
         // The server comes back; the phone says it is online again.
-        rig.start_server().await;
+        rig.start_server();
         eval(&rig.page, "window.dispatchEvent(new Event('online')), 1").await.unwrap();
         let ticket = delivered_ticket(&rig.page).await;
         let rows = rig.rows().await;
@@ -566,14 +558,20 @@ async fn the_server_is_down_when_the_complaint_is_sent_and_try_now_delivers_it_o
         let (guide, walk) = escalation_walk(rig.content, "login", 1, |_| true);
         open_escalation(&rig, guide, &walk).await;
         fill(&rig.page, &SITI).await;
-        rig.stop_server().await;
+        rig.stop_server();
         send(&rig.page).await;
         waits_with(&rig, &rig.text("status_waiting_connection", Lang::Id)).await;
         // Saved on the device before anything went out: the complaint survives the page.
         assert!(outbox_text(&rig.page).await.contains(SITI.nik), "the waiting complaint is not saved on the device");
         assert!(rig.rows().await.is_empty());
 
-        rig.start_server().await;
+        // The server binary takes a moment to come back (more on a busy machine): meanwhile the
+        // proxy drops every connection, so the device's own retry timer cannot deliver it first
+        // and "Try sending now" is what does.
+        rig.proxy.set_fault(Fault::Drop);
+        rig.start_server();
+        waits_with(&rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+        rig.proxy.set_fault(Fault::Pass);
         try_sending_now(&rig.page).await;
         let ticket = delivered_ticket(&rig.page).await;
         let rows = rig.rows().await;
@@ -590,12 +588,12 @@ async fn the_server_answers_503_for_a_while_and_the_complaint_is_delivered_once_
         let (guide, walk) = escalation_walk(rig.content, "login", 1, |_| true);
         open_escalation(&rig, guide, &walk).await;
         fill(&rig.page, &SITI).await;
-        rig.proxy.set_fault(Fault::Unavailable);
+        rig.proxy.set_fault(Fault::Unavailable { retry_after: true });
         send(&rig.page).await;
         waits_with(&rig, &rig.text("status_waiting_server", Lang::Id)).await;
         // Retried on its own timer (backoff, Retry-After: 1), no one touching the page.
         rig.proxy
-            .wait_until("two answers 503", |seen| seen.iter().filter(|r| r.outcome == "503").count() >= 2)
+            .wait_until("two answers 503", |seen| seen.iter().filter(|r| r.outcome == Outcome::Unavailable).count() >= 2)
             .await
             .unwrap();
         rig.proxy.set_fault(Fault::Pass);
@@ -604,7 +602,7 @@ async fn the_server_answers_503_for_a_while_and_the_complaint_is_delivered_once_
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].ticket, ticket);
         let posts = rig.proxy.complaint_posts();
-        assert_eq!(posts.iter().filter(|p| p.outcome == "pass").count(), 1, "{posts:?}");
+        assert_eq!(posts.iter().filter(|p| p.outcome == Outcome::Passed).count(), 1, "{posts:?}");
         let keys: std::collections::BTreeSet<_> = posts.iter().map(|p| p.idempotency_key.clone()).collect();
         assert_eq!(keys.len(), 1, "the retries changed the idempotency key: {posts:?}");
         println!("503 ×{}, then delivered by the retry timer", posts.len() - 1);
@@ -742,7 +740,8 @@ fn write_png(path: &Path, width: u32, height: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_image_is_made_smaller_in_the_browser_and_attached_to_the_complaint() {
     scenario!(|rig| {
-        let photo = rig._dir.path().join("kartu-kpj.png");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let photo = dir.path().join("kartu-kpj.png");
         let original = write_png(&photo, 2000, 1500);
         let (guide, walk) = escalation_walk(rig.content, "login", 1, |_| true);
         open_escalation(&rig, guide, &walk).await;

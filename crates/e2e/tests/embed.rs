@@ -22,6 +22,7 @@ use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use chromiumoxide::Page;
 use futures::StreamExt;
 use jmo_e2e::*;
+use jmo_testkit::{Launch, Server};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
 use jmo_guide::{Lang, NodeKind};
@@ -36,34 +37,9 @@ const DEMO_WIDGET: &str = "http://127.0.0.1:8080";
 // ---------------------------------------------------------------------------------------------
 // Servers: the widget's real server with an embed configuration, and a tiny static host server.
 
-struct Widget {
-    base: String,
-    running: Option<jmo_selfhelp_server::Running>,
-    _db: tempfile::TempDir,
-}
-
-impl Widget {
-    async fn start(dist: &Path, env: &[(&str, String)]) -> Widget {
-        let db = tempfile::tempdir().expect("temp dir");
-        let db_url = format!("sqlite://{}", db.path().join("embed.db").display());
-        let widget = dist.display().to_string();
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-        let config = jmo_selfhelp_server::Config::from_lookup(|key| match key {
-            "LISTEN_ADDR" => Some("127.0.0.1:0".into()),
-            "DATABASE_URL" => Some(db_url.clone()),
-            "WIDGET_DIR" => Some(widget.clone()),
-            _ => env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
-        })
-        .expect("widget server config");
-        let running = jmo_selfhelp_server::start(config, std::future::pending()).await.expect("starting the widget server");
-        Widget { base: format!("http://{}", running.addr), running: Some(running), _db: db }
-    }
-
-    async fn stop(mut self) {
-        if let Some(running) = self.running.take() {
-            let _ = running.stop().await;
-        }
-    }
+/// The widget's real server, with an embed configuration `env`.
+fn start_widget(dist: &Path, env: &[(&str, String)]) -> Server {
+    env.iter().fold(Launch::new().widget_dir(dist), |launch, (k, v)| launch.env(k, v)).start()
 }
 
 type Pages = Arc<Mutex<HashMap<String, String>>>;
@@ -218,7 +194,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
     assert!(walks.len() >= 3, "want at least two moves, got {}", walks.len());
 
     let (hosts, pages) = host_server(1);
-    let widget = Widget::start(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]).await;
+    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]);
     pages.lock().unwrap().insert("/demo-host.html".into(), demo_page(&widget.base));
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
@@ -294,7 +270,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
     })
     .await;
     chrome.close().await;
-    widget.stop().await;
+    widget.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,13 +285,12 @@ async fn messages_from_origins_not_on_the_list_are_ignored() {
     };
     // [0] the host on the list, [1] another origin.
     let (hosts, pages) = host_server(2);
-    let widget = Widget::start(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]).await;
+    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]);
     // A deployment that lets [1] frame the widget, yet does not list it for messages.
-    let lenient = Widget::start(
+    let mut lenient = start_widget(
         &dist,
         &[("EMBED_ORIGINS", hosts[0].clone()), ("FRAME_ANCESTORS", format!("'self' {} {}", hosts[0], hosts[1]))],
-    )
-    .await;
+    );
     {
         let mut pages = pages.lock().unwrap();
         pages.insert("/demo-host.html".into(), demo_page(&widget.base));
@@ -372,8 +347,8 @@ async fn messages_from_origins_not_on_the_list_are_ignored() {
     })
     .await;
     chrome.close().await;
-    widget.stop().await;
-    lenient.stop().await;
+    widget.stop();
+    lenient.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -383,7 +358,7 @@ async fn a_page_on_an_origin_not_in_frame_ancestors_cannot_frame_the_widget() {
     check_dist_ships_the_host_script(&dist);
     // [0] listed, [1] not.
     let (hosts, pages) = host_server(2);
-    let widget = Widget::start(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]).await;
+    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]);
     pages.lock().unwrap().insert("/demo-host.html".into(), demo_page(&widget.base));
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
@@ -429,7 +404,7 @@ async fn a_page_on_an_origin_not_in_frame_ancestors_cannot_frame_the_widget() {
     })
     .await;
     chrome.close().await;
-    widget.stop().await;
+    widget.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -437,7 +412,7 @@ async fn a_prefilled_name_reaches_the_form_and_never_appears_in_any_url() {
     let _one = ONE_AT_A_TIME.lock().await;
     let dist = dist_dir();
     let (hosts, pages) = host_server(1);
-    let widget = Widget::start(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]).await;
+    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]);
     // The `other` guide leads straight to an escalation, where the form asks for the name.
     pages.lock().unwrap().insert("/demo-host.html".into(), demo_page(&widget.base).replace("data-guide=\"login\"", "data-guide=\"other\""));
     let chrome = Chrome::launch().await;
@@ -464,5 +439,5 @@ async fn a_prefilled_name_reaches_the_form_and_never_appears_in_any_url() {
     })
     .await;
     chrome.close().await;
-    widget.stop().await;
+    widget.stop();
 }

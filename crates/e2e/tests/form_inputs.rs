@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use jmo_contract::Language;
 use jmo_e2e::*;
+use jmo_testkit::Launch;
 use jmo_form::context::FormContext;
 use jmo_form::draft::{check, Draft, Field};
 
@@ -40,7 +41,7 @@ async fn hostile_inputs_in_the_form_are_refused_with_a_field_error_or_kept_inert
     let escalation = &other.nodes[0];
     let ctx = FormContext::parse(&format!("guide=other\nnode={}\npath=\nversion={}\ncategory=other\nurgency=normal", escalation.id, content.catalog.version));
 
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     let checked = within(Duration::from_secs(240), "the hostile inputs", async {
@@ -80,7 +81,7 @@ async fn hostile_inputs_in_the_form_are_refused_with_a_field_error_or_kept_inert
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
     println!("hostile inputs: {checked} inputs × {} form fields, each refused with its field error or kept inert", FIELDS.len());
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, NavigateParams};
 use jmo_e2e::chromiumoxide::Page;
 use jmo_e2e::*;
+use jmo_testkit::{Launch, Server};
 use jmo_guide::Lang;
 
 /// Installed before the page's scripts: wasm instantiation waits for `__release()`.
@@ -66,7 +67,7 @@ async fn the_prerendered_start_screen_is_the_widgets_and_shows_only_when_it_fits
     let dist = dist_dir();
     let content = content();
     let catalog = &content.catalog;
-    let server = Server::start(&dist).await;
+    let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     set_screen(&page, 412, 823).await.unwrap();
@@ -142,5 +143,5 @@ async fn the_prerendered_start_screen_is_the_widgets_and_shows_only_when_it_fits
     })
     .await;
     chrome.close().await;
-    server.stop().await;
+    server.stop();
 }

@@ -38,6 +38,7 @@ use jmo_e2e::chromiumoxide::cdp::js_protocol::runtime::GetHeapUsageParams;
 use jmo_e2e::chromiumoxide::layout::Point;
 use jmo_e2e::chromiumoxide::Page;
 use jmo_e2e::*;
+use jmo_testkit::{Launch, Server};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
 use jmo_guide::{Catalog, Guide, Lang, Node, NodeKind};
@@ -142,8 +143,8 @@ async fn main() {
     let static_dir = tempfile::tempdir().expect("temp dir");
     write_static_site(static_dir.path(), &dist, catalog, &app_name);
 
-    let app = Server::start(&dist).await;
-    let plain = Server::start(static_dir.path()).await;
+    let mut app = Launch::new().widget_dir(&dist).start();
+    let mut plain = Launch::new().widget_dir(static_dir.path()).start();
     let chrome = Chrome::launch().await;
 
     // The deep link: the middle of the longest way through a guide (with its answers).
@@ -196,8 +197,8 @@ async fn main() {
         }
     }
     chrome.close().await;
-    app.stop().await;
-    plain.stop().await;
+    app.stop();
+    plain.stop();
 
     // The report.
     let version = std::process::Command::new(CHROMIUM).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();

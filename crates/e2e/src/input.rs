@@ -1,0 +1,79 @@
+//! Input the way a participant gives it: mouse clicks, typed text, keys, a chosen file.
+
+use std::path::Path;
+
+use chromiumoxide::cdp::browser_protocol::input::{DispatchKeyEventParams, DispatchKeyEventType};
+use chromiumoxide::Page;
+
+use crate::{eval, js_str, Result};
+
+/// A key press as a keyboard would send it (keyDown with its text, then keyUp).
+pub async fn press(page: &Page, key: Key) -> Result<()> {
+    let (key_name, code, vk, text) = match key {
+        Key::Tab | Key::ShiftTab => ("Tab", "Tab", 9, None),
+        Key::Enter => ("Enter", "Enter", 13, Some("\r")),
+        Key::Space => (" ", "Space", 32, Some(" ")),
+    };
+    let modifiers = if key == Key::ShiftTab { 8 } else { 0 };
+    for kind in [DispatchKeyEventType::KeyDown, DispatchKeyEventType::KeyUp] {
+        let mut event = DispatchKeyEventParams::new(kind.clone());
+        event.key = Some(key_name.into());
+        event.code = Some(code.into());
+        event.windows_virtual_key_code = Some(vk);
+        event.native_virtual_key_code = Some(vk);
+        event.modifiers = Some(modifiers);
+        if kind == DispatchKeyEventType::KeyDown {
+            event.text = text.map(str::to_owned);
+            event.unmodified_text = text.map(str::to_owned);
+        }
+        page.execute(event).await.map_err(|e| format!("pressing {key:?}: {e}"))?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Tab,
+    ShiftTab,
+    Enter,
+    Space,
+}
+
+/// Clicks the element matching `selector` with the mouse, at its middle (scrolled into view).
+pub async fn click(page: &Page, selector: &str) -> Result<()> {
+    let element = page.find_element(selector).await.map_err(|e| format!("finding {selector}: {e}"))?;
+    element.click().await.map_err(|e| format!("clicking {selector}: {e}"))?;
+    Ok(())
+}
+
+/// Types `text` into the field `selector` as a keyboard would: a click to focus it, its current
+/// text selected, then the text inserted (one `input` event), replacing what was there.
+pub async fn type_text(page: &Page, selector: &str, text: &str) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+    click(page, selector).await?;
+    let focused = format!("(el => !!el && document.activeElement === el && (el.select(), true))(document.querySelector({}))", js_str(selector));
+    if eval(page, &focused).await? != serde_json::Value::Bool(true) {
+        return Err(format!("clicking {selector} did not focus it"));
+    }
+    if text.is_empty() {
+        let clear = format!(
+            "(el => {{ el.value = ''; el.dispatchEvent(new InputEvent('input', {{ bubbles: true, inputType: 'deleteContentBackward' }})); return 1; }})(document.querySelector({}))",
+            js_str(selector)
+        );
+        eval(page, &clear).await?;
+    } else {
+        page.execute(InsertTextParams::new(text)).await.map_err(|e| format!("typing into {selector}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Chooses `files` in the file input `selector`, as the file picker does (`input` and `change`
+/// events follow).
+pub async fn choose_files(page: &Page, selector: &str, files: &[&Path]) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
+    let element = page.find_element(selector).await.map_err(|e| format!("finding {selector}: {e}"))?;
+    let mut params = SetFileInputFilesParams::new(files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>());
+    params.backend_node_id = Some(element.backend_node_id);
+    page.execute(params).await.map_err(|e| format!("choosing files in {selector}: {e}"))?;
+    Ok(())
+}
