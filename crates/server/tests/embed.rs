@@ -62,17 +62,10 @@ async fn an_explicit_frame_ancestors_overrides_the_list_for_framing_only() {
 
 #[test]
 fn a_bad_embed_origin_stops_the_server_at_startup() {
-    let db = tempfile::tempdir().unwrap();
+    let (_db, url) = sqlite_db();
     for bad in ["https://*.bpjsketenagakerjaan.go.id", "https://www.bpjsketenagakerjaan.go.id/bantuan", "www.bpjsketenagakerjaan.go.id", "*"] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jmo-selfhelp-server"))
-            .env_clear()
-            .env("LISTEN_ADDR", "127.0.0.1:0")
-            .env("DATABASE_URL", format!("sqlite://{}/jmo.db", db.path().display()))
-            .env("EMBED_ORIGINS", format!("https://ok.example, {bad}"))
-            .output()
-            .unwrap();
-        let logs = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{bad}: {logs}");
+        let (code, logs) = launch(&url).env("EMBED_ORIGINS", &format!("https://ok.example, {bad}")).refused();
+        assert_eq!(code, Some(2), "{bad}: {logs}");
         assert!(logs.contains("invalid configuration") && logs.contains("EMBED_ORIGINS") && logs.contains("scheme://host[:port]"), "{bad}: {logs}");
         assert!(!logs.contains("\"listening\""), "{bad}: {logs}");
     }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::postgres::Postgres;
+use jmo_testkit::Postgres;
 use support::{scenarios, Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

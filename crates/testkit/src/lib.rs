@@ -3,7 +3,8 @@
 //! - [`server`]: the real `jmo-selfhelp-server` binary as a child process (built with the
 //!   caller's cargo, target folder and profile when its path is not given), on a free loopback
 //!   port or a given address, with its logs captured; killed (`kill -9`), stopped (SIGTERM) and
-//!   restarted on the same address and database.
+//!   restarted on the same address and database; or run expecting it to refuse its
+//!   configuration (`Launch::refused`: exit code and output).
 //! - [`proxy`]: a loopback HTTP proxy in front of it that records every request and injects
 //!   faults into complaints — scripted one at a time or drawn at random from a seed.
 //! - [`postgres`]: a throwaway PostgreSQL server on loopback.

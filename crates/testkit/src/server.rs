@@ -60,6 +60,7 @@ pub struct Launch {
     database_url: Option<String>,
     widget_dir: Option<PathBuf>,
     env: Vec<(String, String)>,
+    unset: Vec<String>,
 }
 
 impl Launch {
@@ -94,6 +95,7 @@ impl Launch {
     /// Sets (or overrides) one variable.
     pub fn env(mut self, key: &str, value: &str) -> Launch {
         self.env.retain(|(k, _)| k != key);
+        self.unset.retain(|k| k != key);
         self.env.push((key.to_owned(), value.to_owned()));
         self
     }
@@ -102,17 +104,49 @@ impl Launch {
         vars.iter().fold(self, |launch, (k, v)| launch.env(k, v))
     }
 
+    /// Leaves `key` out of the environment, even one of the kit's own defaults (`DATABASE_URL`,
+    /// `LISTEN_ADDR`, …): for a test of the server's own default or of a missing variable.
+    pub fn unset(mut self, key: &str) -> Launch {
+        self.env.retain(|(k, _)| k != key);
+        self.unset.push(key.to_owned());
+        self
+    }
+
+    /// Runs the server expecting it to refuse its configuration and exit: its exit code
+    /// (`None` when a signal ended it) and everything it printed. Panics when it listens
+    /// instead, or still runs after 10 s.
+    pub fn refused(mut self) -> (Option<i32>, String) {
+        let _db = self.default_database();
+        let bin = self.binary.clone().unwrap_or_else(binary);
+        let mut child = command(&self, &bin).spawn().unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let running = matches!(child.try_wait(), Ok(None));
+        if running {
+            let _ = child.kill();
+        }
+        let out = child.wait_with_output().expect("the server's output");
+        let logs = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!running && !logs.contains("\"message\":\"listening\""), "the server started when it should have refused; logs:\n{logs}");
+        (out.status.code(), logs)
+    }
+
+    /// A new SQLite file in a temporary folder when no database was given.
+    fn default_database(&mut self) -> Option<tempfile::TempDir> {
+        if self.database_url.is_some() || self.unset.iter().any(|k| k == "DATABASE_URL") {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        self.database_url = Some(format!("sqlite://{}", dir.path().join("jmo.db").display()));
+        Some(dir)
+    }
+
     /// Starts the server and waits until it listens.
     pub fn start(mut self) -> Server {
-        let db = match self.database_url {
-            Some(_) => None,
-            None => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                self.database_url = Some(format!("sqlite://{}", dir.path().join("jmo.db").display()));
-                Some(dir)
-            }
-        };
-        let database_url = self.database_url.clone().unwrap();
+        let db = self.default_database();
+        let database_url = self.database_url.clone().unwrap_or_default();
         let logs = Arc::new(Mutex::new(String::new()));
         let (child, addr, readers) = spawn(&self, &logs);
         Server { child: Some(child), readers, addr, base: format!("http://{addr}"), database_url, logs, launch: self, _db: db }
@@ -197,26 +231,36 @@ impl Drop for Server {
     }
 }
 
+/// The binary with a cleared environment: `PATH`, the kit's defaults, then the launch's own.
+fn command(launch: &Launch, bin: &Path) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info")
+        .env("LISTEN_ADDR", launch.addr.map_or("127.0.0.1:0".to_owned(), |a| a.to_string()))
+        .env("WIDGET_DIR", launch.widget_dir.as_deref().unwrap_or(Path::new("/nonexistent-widget-dir")))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = &launch.database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    for (k, v) in &launch.env {
+        cmd.env(k, v);
+    }
+    for k in &launch.unset {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 /// Starts the binary and waits for its `listening` line; a given address that is not free yet
 /// is tried again for 10 s.
 fn spawn(launch: &Launch, logs: &Arc<Mutex<String>>) -> (Child, SocketAddr, Vec<JoinHandle<()>>) {
     let bin = launch.binary.clone().unwrap_or_else(binary);
     let retry_until = Instant::now() + Duration::from_secs(10);
     loop {
-        let mut cmd = Command::new(&bin);
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "info")
-            .env("LISTEN_ADDR", launch.addr.map_or("127.0.0.1:0".to_owned(), |a| a.to_string()))
-            .env("DATABASE_URL", launch.database_url.as_deref().expect("a database"))
-            .env("WIDGET_DIR", launch.widget_dir.as_deref().unwrap_or(Path::new("/nonexistent-widget-dir")))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in &launch.env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+        let mut child = command(launch, &bin).spawn().unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
         // `Some(addr)` once listening, `None` when its output ends first (it exited).
         let (tx, rx) = mpsc::channel::<Option<SocketAddr>>();
         let stdout = child.stdout.take().unwrap();

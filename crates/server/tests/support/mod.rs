@@ -1,120 +1,53 @@
-//! Test harness: the real `jmo-selfhelp-server` binary started as a child process on loopback,
-//! with its JSON logs captured, against a fresh SQLite file or a database on a PostgreSQL
-//! server this harness starts itself.
+//! Test harness: the real `jmo-selfhelp-server` binary started by the workspace's test kit
+//! (`jmo_testkit`: a child process on loopback with its JSON logs captured) against a fresh
+//! SQLite file or a database on a throwaway PostgreSQL server (`jmo_testkit::Postgres`, which
+//! `tests/postgres.rs` starts).
 #![allow(dead_code)]
 
-pub mod postgres;
 pub mod scenarios;
 
+pub use jmo_testkit::Launch;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const STAFF_TOKEN: &str = "staff-test-token";
 pub const PHONE_LAST4: &str = "7890";
 
-pub struct Server {
-    child: Child,
-    pub base: String,
-    pub addr: std::net::SocketAddr,
-    pub database_url: String,
-    logs: Arc<Mutex<String>>,
+/// How these tests start the binary cargo built for them: `DATABASE_URL`, a staff token, no rate
+/// limits (tests send many requests from one address; the rate-limit test sets its own) and the
+/// kit's defaults (free loopback port, `RUST_LOG=info`, no widget). For a start that must be
+/// refused: `launch(url).refused()`.
+pub fn launch(database_url: &str) -> Launch {
+    Launch::new().binary(env!("CARGO_BIN_EXE_jmo-selfhelp-server")).database(database_url).envs(&[
+        ("STAFF_TOKEN", STAFF_TOKEN),
+        ("COMPLAINTS_PER_MINUTE", "0"),
+        ("LOOKUPS_PER_MINUTE", "0"),
+        ("UPLOADS_PER_MINUTE", "0"),
+    ])
 }
+
+/// The kit's [`jmo_testkit::Server`] (`addr`, `base`, `database_url`, `url()`, `logs()`,
+/// `kill9()`, `stop()`, `restart()`), started with [`launch`]'s defaults.
+pub struct Server(jmo_testkit::Server);
 
 impl Server {
-    /// Starts the binary with `DATABASE_URL` and test defaults; `env` adds or overrides variables.
+    /// Starts the binary on `database_url` with the tests' defaults; `env` adds or overrides variables.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jmo-selfhelp-server"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("LISTEN_ADDR", "127.0.0.1:0")
-            .env("DATABASE_URL", database_url)
-            .env("STAFF_TOKEN", STAFF_TOKEN)
-            .env("RUST_LOG", "info")
-            // Tests send many requests from one address; the rate-limit test sets its own.
-            .env("COMPLAINTS_PER_MINUTE", "0")
-            .env("LOOKUPS_PER_MINUTE", "0")
-            .env("UPLOADS_PER_MINUTE", "0")
-            .env("WIDGET_DIR", "/nonexistent-widget-dir")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("start jmo-selfhelp-server");
-        let logs = Arc::new(Mutex::new(String::new()));
-        let (addr_tx, addr_rx) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        let sink = logs.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                {
-                    let mut logs = sink.lock().unwrap();
-                    logs.push_str(&line);
-                    logs.push('\n');
-                }
-                if line.contains("\"message\":\"listening\"") {
-                    let v: Value = serde_json::from_str(&line).unwrap_or_default();
-                    if let Some(addr) = v["addr"].as_str() {
-                        let _ = addr_tx.send(addr.to_string());
-                    }
-                }
-            }
-        });
-        let mut stderr = child.stderr.take().unwrap();
-        let sink = logs.clone();
-        std::thread::spawn(move || {
-            let mut buf = String::new();
-            let _ = stderr.read_to_string(&mut buf);
-            sink.lock().unwrap().push_str(&buf);
-        });
-        let addr = match addr_rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(a) => a,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                std::thread::sleep(Duration::from_millis(100));
-                panic!("server did not start; logs:\n{}", logs.lock().unwrap());
-            }
-        };
-        let addr: std::net::SocketAddr = addr.parse().unwrap();
-        Server { child, base: format!("http://{addr}"), addr, database_url: database_url.to_string(), logs }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    pub fn logs(&self) -> String {
-        self.logs.lock().unwrap().clone()
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    pub fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// SIGTERM and wait, so the logs are complete.
-    pub fn stop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        for _ in 0..100 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                std::thread::sleep(Duration::from_millis(50));
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        self.kill9();
+        Server(launch(database_url).envs(env).start())
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill9();
+impl std::ops::Deref for Server {
+    type Target = jmo_testkit::Server;
+    fn deref(&self) -> &jmo_testkit::Server {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut jmo_testkit::Server {
+        &mut self.0
     }
 }
 
