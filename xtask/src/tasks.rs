@@ -28,6 +28,8 @@ pub fn run() -> Result<(), String> {
     if std::env::var_os("WIDGET_DIR").is_none() {
         server.env("WIDGET_DIR", root().join("dist"));
     }
+    // Development: without DATA_KEY(_FILE) the server makes a data key beside its database.
+    server.env("JMO_DEV", "1");
     let mut child = server.spawn().map_err(|e| format!("starting the server: {e}"))?;
     let url = format!("http://{addr}/");
     let opener = std::thread::spawn(move || open_when_listening(&addr, &url));

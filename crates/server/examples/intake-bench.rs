@@ -13,8 +13,8 @@
 use jmo_contract::{validate_complaint, ComplaintReceipt, ComplaintRequest, Context};
 use jmo_selfhelp_server::intake::{insert_record, Record};
 use jmo_selfhelp_server::{clock, Config};
-use jmo_selfhelp_server::store::DbKind;
-use std::sync::Arc;
+use jmo_selfhelp_server::crypto::KeyRing;
+use jmo_selfhelp_server::store::{SealedComplaint, Store};
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -147,13 +147,15 @@ async fn fixed_rate(url: &str, body: &bytes::Bytes, rate: u64, seconds: u64) -> 
     (ok, failed, lat)
 }
 
-fn record(complaint: &jmo_contract::ValidComplaint, i: usize) -> Record {
+fn record(keys: &KeyRing, complaint: &jmo_contract::ValidComplaint, i: usize) -> Record {
     let now = clock::now();
+    let ticket = format!("JMO-RAW0-{:04}-{:04}-{:04}", i / 100_000_000 % 10_000, i / 10_000 % 10_000, i % 10_000);
     Record {
+        sealed: SealedComplaint::new(keys, &ticket, complaint),
         idempotency_key: uuid::Uuid::new_v4().to_string(),
         fingerprint: format!("{i:064x}"),
         receipt: ComplaintReceipt {
-            ticket: format!("JMO-RAW0-{:04}-{:04}-{:04}", i / 100_000_000 % 10_000, i / 10_000 % 10_000, i % 10_000),
+            ticket,
             received_at: now.to_string(),
             response_due_at: now.to_string(),
         },
@@ -164,8 +166,10 @@ fn record(complaint: &jmo_contract::ValidComplaint, i: usize) -> Record {
 }
 
 /// The same rows straight into the same database, `batch` rows per committed transaction.
-async fn raw_inserts(pool: &sqlx::AnyPool, kind: DbKind, complaint: &jmo_contract::ValidComplaint, rows: usize, batch: usize, offset: usize) -> f64 {
-    let records: Vec<Record> = (0..rows).map(|i| record(complaint, offset + i)).collect();
+/// The rows are sealed beforehand, as the request tasks seal them before the writer takes them.
+async fn raw_inserts(store: &Store, complaint: &jmo_contract::ValidComplaint, rows: usize, batch: usize, offset: usize) -> f64 {
+    let (pool, kind) = (store.pool(), store.kind);
+    let records: Vec<Record> = (0..rows).map(|i| record(store.keys(), complaint, offset + i)).collect();
     let start = Instant::now();
     for chunk in records.chunks(batch) {
         let mut tx = pool.begin_with(kind.begin_write()).await.unwrap();
@@ -182,12 +186,14 @@ async fn main() {
     let args = args();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
+    let data_key = jmo_selfhelp_server::crypto::generate_key();
     let config = Config::from_lookup(|k| {
         Some(match k {
             "LISTEN_ADDR" => "127.0.0.1:0".to_string(),
             "DATABASE_URL" => format!("sqlite://{}", db.display()),
             "SQLITE_SYNCHRONOUS" => if args.synchronous_full { "full" } else { "normal" }.to_string(),
             "COMPLAINTS_PER_MINUTE" | "LOOKUPS_PER_MINUTE" | "UPLOADS_PER_MINUTE" => "0".to_string(),
+            "DATA_KEY" => data_key.clone(),
             "MAX_IN_FLIGHT" => "100000".to_string(),
             _ => return None,
         })
@@ -209,10 +215,9 @@ async fn main() {
     let (ok, failed, lat, elapsed) = closed_loop(&url, &bytes, args.clients, args.seconds).await;
     let http_rate = ok as f64 / elapsed.as_secs_f64();
 
-    let pool = Arc::new(server.store.pool().clone());
     let rows = ((http_rate as usize).max(1000) * 3).min(50_000);
-    let raw_batched = raw_inserts(&pool, server.store.kind, &complaint, rows, 256, 0).await;
-    let raw_single = raw_inserts(&pool, server.store.kind, &complaint, rows.min(5_000), 1, rows).await;
+    let raw_batched = raw_inserts(&server.store, &complaint, rows, 256, 0).await;
+    let raw_single = raw_inserts(&server.store, &complaint, rows.min(5_000), 1, rows).await;
 
     let (rate_ok, rate_failed, rate_lat) = fixed_rate(&url, &bytes, args.rate, args.rate_seconds).await;
 

@@ -88,6 +88,7 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/staff/complaints", get(staff::list))
         .route("/api/v1/staff/complaints/{ticket}", get(staff::detail).patch(staff::set_status))
+        .route("/api/v1/staff/complaints/{ticket}/erase", post(staff::erase))
         .route("/api/v1/staff/attachments/{id}", get(staff::attachment))
         .route("/api/v1/staff/disruptions", post(staff::create_disruption))
         .route("/api/v1/staff/disruptions/{id}", delete(staff::end_disruption))

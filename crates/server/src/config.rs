@@ -17,8 +17,34 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ("UPLOADS_PER_MINUTE", "20", "attachment uploads per client IP; 0 disables the limit"),
     ("MAX_IN_FLIGHT", "1024", "requests handled at once; more are refused with 503 at once"),
     ("TRUST_FORWARDED_FOR", "false", "take the client IP from the last X-Forwarded-For entry (behind a proxy)"),
+    ("DATA_KEY_FILE", "", "file holding the data keys (64 hex digits each, one a line; the first seals, all open)"),
+    ("DATA_KEY", "", "the data keys themselves, comma-separated, instead of DATA_KEY_FILE"),
+    ("RETENTION_DAYS_AFTER_RESOLUTION", "365", "days after resolution before a complaint's personal data is erased"),
+    ("DATABASE_TLS", "auto", "PostgreSQL: auto (TLS unless the host is loopback), require (always) or off"),
+    ("JMO_DEV", "false", "development: without a data key, use (or create) one beside the database; allows JMO_CLOCK_FILE"),
+    ("JMO_CLOCK_FILE", "", "development and tests: a file holding seconds added to the clock, re-read on every use"),
     ("RUST_LOG", "info", "log filter; logs are JSON lines on stdout"),
 ];
+
+/// Where the data keys come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `DATA_KEY`.
+    Value(String),
+    /// `DATA_KEY_FILE`.
+    File(PathBuf),
+    /// Development without a key: this file, created if missing.
+    Development(PathBuf),
+}
+
+/// What `DATABASE_TLS` asks of a PostgreSQL connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseTls {
+    /// TLS unless the host is loopback (or a Unix socket).
+    Auto,
+    Require,
+    Off,
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -36,6 +62,12 @@ pub struct Config {
     pub uploads_per_minute: u32,
     pub max_in_flight: usize,
     pub trust_forwarded_for: bool,
+    pub data_keys: KeySource,
+    pub retention_days_after_resolution: u64,
+    /// How the database connection is protected in transit, for the startup log.
+    pub database_tls: String,
+    pub development: bool,
+    pub clock_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -68,6 +100,13 @@ impl Config {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
+        let tls = match var("DATABASE_TLS").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => DatabaseTls::Auto,
+            Some("require") => DatabaseTls::Require,
+            Some("off") => DatabaseTls::Off,
+            Some(v) => return Err(format!("DATABASE_TLS must be auto, require or off, not {v:?}")),
+        };
+        let (database_url, database_tls) = database_transport(database_url, tls)?;
         let allowed_origins = var("ALLOWED_ORIGINS")
             .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect())
             .unwrap_or_default();
@@ -80,6 +119,22 @@ impl Config {
         });
         if frame_ancestors.contains([';', ',', '\n', '\r']) {
             return Err("FRAME_ANCESTORS must be a space-separated source list".into());
+        }
+        let development = flag("JMO_DEV")?;
+        let data_keys = match (var("DATA_KEY"), var("DATA_KEY_FILE")) {
+            (Some(_), Some(_)) => return Err("set DATA_KEY or DATA_KEY_FILE, not both".into()),
+            (Some(v), None) => KeySource::Value(v),
+            (None, Some(f)) => KeySource::File(f.into()),
+            (None, None) if development => KeySource::Development(development_key_file(&database_url)),
+            (None, None) => {
+                return Err("no data key: set DATA_KEY_FILE (a file holding 64 hex digits, e.g. from `jmo-selfhelp-server --generate-key`) \
+                            or DATA_KEY; personal data is stored encrypted with it. JMO_DEV=1 makes one for development"
+                    .into())
+            }
+        };
+        let clock_file = var("JMO_CLOCK_FILE").map(PathBuf::from);
+        if clock_file.is_some() && !development {
+            return Err("JMO_CLOCK_FILE moves the server's clock and is only for development and tests (JMO_DEV=1)".into());
         }
         Ok(Config {
             listen_addr: var("LISTEN_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -95,6 +150,11 @@ impl Config {
             uploads_per_minute: number("UPLOADS_PER_MINUTE", 20)? as u32,
             max_in_flight: number("MAX_IN_FLIGHT", 1024)?.max(1) as usize,
             trust_forwarded_for: flag("TRUST_FORWARDED_FOR")?,
+            data_keys,
+            retention_days_after_resolution: number("RETENTION_DAYS_AFTER_RESOLUTION", 365)?,
+            database_tls,
+            development,
+            clock_file,
         })
     }
 
@@ -162,6 +222,66 @@ fn parse_origin(entry: &str) -> Result<String, String> {
     }
 }
 
+/// Applies `DATABASE_TLS` to a PostgreSQL URL: off loopback (or always, with `require`) the URL
+/// must not weaken TLS (`sslmode=disable|allow|prefer`), and gets `sslmode=require` when it names
+/// none. Returns the URL to connect with and what the startup log says about it.
+fn database_transport(url: String, tls: DatabaseTls) -> Result<(String, String), String> {
+    if url.starts_with("sqlite:") {
+        return Ok((url, "local file".into()));
+    }
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let param = |name: &str| query.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.to_string()));
+    let sslmode = param("sslmode").map(|m| m.to_ascii_lowercase());
+    let loopback = is_loopback_host(&url, param("host").as_deref());
+    let required = match tls {
+        DatabaseTls::Off => return Ok((url, format!("not required (DATABASE_TLS=off); sslmode={}", sslmode.as_deref().unwrap_or("default")))),
+        DatabaseTls::Require => true,
+        DatabaseTls::Auto => !loopback,
+    };
+    match sslmode.as_deref() {
+        _ if !required => Ok((url, format!("not required (loopback); sslmode={}", sslmode.as_deref().unwrap_or("default")))),
+        Some(mode @ ("require" | "verify-ca" | "verify-full")) => Ok((url.clone(), format!("required (sslmode={mode})"))),
+        Some(mode) => Err(format!(
+            "DATABASE_URL has sslmode={mode}, which may send personal data in plain text{}; use sslmode=require or verify-full \
+             (or DATABASE_TLS=off to accept that)",
+            if loopback { "" } else { " over the network" }
+        )),
+        None => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            Ok((format!("{url}{sep}sslmode=require"), "required (sslmode=require)".into()))
+        }
+    }
+}
+
+/// Loopback: `localhost`, 127.0.0.0/8, `::1`, or a Unix socket (no host, or `host=/path`).
+fn is_loopback_host(url: &str, host_param: Option<&str>) -> bool {
+    if let Some(h) = host_param {
+        return h.starts_with('/') || is_loopback_name(h);
+    }
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // Several hosts (h1:5432,h2:5432) are loopback only if all are.
+    hosts.split(',').all(|h| {
+        let h = if h.starts_with('[') { h.split(']').next().unwrap_or("").trim_start_matches('[') } else { h.split(':').next().unwrap_or("") };
+        h.is_empty() || is_loopback_name(h)
+    })
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Development's key file: `data-key` beside the SQLite file (or the binary, for PostgreSQL).
+fn development_key_file(database_url: &str) -> PathBuf {
+    let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")).map(|p| p.split('?').next().unwrap_or(""));
+    let dir = match path.map(std::path::Path::new).and_then(|p| p.parent()) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::env::current_exe().ok().and_then(|p| p.parent().map(PathBuf::from)).unwrap_or_else(|| ".".into()),
+    };
+    dir.join("data-key")
+}
+
 fn default_database_url() -> String {
     let dir = std::env::current_exe().ok().and_then(|p| p.parent().map(PathBuf::from)).unwrap_or_else(|| ".".into());
     format!("sqlite://{}", dir.join("jmo-selfhelp.db").display())
@@ -188,8 +308,41 @@ mod tests {
     }
 
     #[test]
+    fn postgres_needs_tls_off_loopback() {
+        let url = |u: &str, tls| database_transport(u.to_string(), tls);
+        assert_eq!(url("postgres://u:p@db.internal/jmo", DatabaseTls::Auto).unwrap().0, "postgres://u:p@db.internal/jmo?sslmode=require");
+        assert_eq!(url("postgres://u@db/jmo?application_name=x", DatabaseTls::Auto).unwrap().0, "postgres://u@db/jmo?application_name=x&sslmode=require");
+        assert!(url("postgres://u@db.internal/jmo?sslmode=prefer", DatabaseTls::Auto).unwrap_err().contains("sslmode=prefer"));
+        assert!(url("postgres://u@db.internal/jmo?sslmode=verify-full", DatabaseTls::Auto).unwrap().1.starts_with("required"));
+        for local in ["postgres://u@127.0.0.1:5432/jmo", "postgres://u@localhost/jmo", "postgres://u@[::1]:5432/jmo", "postgres:///jmo?host=/run/postgresql"] {
+            let (u, said) = url(local, DatabaseTls::Auto).unwrap();
+            assert_eq!((u.as_str(), said.starts_with("not required (loopback)")), (local, true), "{local}");
+        }
+        assert!(url("postgres://u@127.0.0.1,db.internal/jmo?sslmode=disable", DatabaseTls::Auto).is_err());
+        assert_eq!(url("postgres://u@localhost/jmo", DatabaseTls::Require).unwrap().0, "postgres://u@localhost/jmo?sslmode=require");
+        assert!(url("postgres://u@db.internal/jmo?sslmode=disable", DatabaseTls::Off).is_ok());
+    }
+
+    #[test]
+    fn needs_a_data_key_outside_development() {
+        let cfg = |pairs: &'static [(&'static str, &'static str)]| {
+            Config::from_lookup(move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
+        };
+        assert!(cfg(&[("DATABASE_URL", "sqlite:///tmp/x/jmo.db")]).unwrap_err().contains("DATA_KEY_FILE"));
+        let dev = cfg(&[("DATABASE_URL", "sqlite:///tmp/x/jmo.db"), ("JMO_DEV", "1")]).unwrap();
+        assert_eq!(dev.data_keys, KeySource::Development("/tmp/x/data-key".into()));
+        assert!(cfg(&[("DATA_KEY", "k"), ("DATA_KEY_FILE", "f")]).is_err());
+        assert!(cfg(&[("DATA_KEY", "k"), ("JMO_CLOCK_FILE", "/tmp/clock")]).unwrap_err().contains("JMO_DEV"));
+    }
+
+    #[test]
     fn rejects_bad_values() {
-        let cfg = |k: &'static str, v: &'static str| Config::from_lookup(move |key| (key == k).then(|| v.to_string()));
+        let cfg = |k: &'static str, v: &'static str| {
+            Config::from_lookup(move |key| match key {
+                "DATA_KEY" => Some("test".into()),
+                _ => (key == k).then(|| v.to_string()),
+            })
+        };
         assert!(cfg("COMPLAINTS_PER_MINUTE", "lots").is_err());
         assert!(cfg("DATABASE_URL", "mysql://x").is_err());
         assert_eq!(cfg("ALLOWED_ORIGINS", "https://a.id/, https://b.id").unwrap().allowed_origins, ["https://a.id", "https://b.id"]);
@@ -198,7 +351,7 @@ mod tests {
     #[test]
     fn embed_origins_are_exact_origins_and_feed_frame_ancestors() {
         let cfg = |pairs: &'static [(&'static str, &'static str)]| {
-            Config::from_lookup(move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
+            Config::from_lookup(move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()).or_else(|| (key == "DATA_KEY").then(|| "k".into())))
         };
         let c = cfg(&[("EMBED_ORIGINS", " https://WWW.Bpjs.id/ ,http://127.0.0.1:8000, https://a.id:443, http://[::1]:9000")]).unwrap();
         assert_eq!(c.embed_origins, ["https://www.bpjs.id", "http://127.0.0.1:8000", "https://a.id", "http://[::1]:9000"]);

@@ -2,7 +2,7 @@
 //! single transaction, answering every request only after its batch has committed. One commit
 //! per batch instead of per complaint is what makes durable intake fast on SQLite.
 
-use crate::store::{DbError, DbKind, Store};
+use crate::store::{DbError, DbKind, SealedComplaint, Store};
 use jmo_contract::{ComplaintReceipt, ValidComplaint};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, Connection, Row};
@@ -21,6 +21,8 @@ pub struct Record {
     pub received_at: i64,
     pub response_due_at: i64,
     pub complaint: ValidComplaint,
+    /// Its personal content, sealed by the request's task (off the single writer).
+    pub sealed: SealedComplaint,
 }
 
 pub struct Submission {
@@ -168,20 +170,21 @@ pub async fn insert_record(tx: &mut sqlx::Transaction<'_, Any>, s: &Record) -> R
         return Ok(false);
     }
     let c = &s.complaint;
-    let payload = serde_json::to_string(c).unwrap_or_default();
     sqlx::query(
-        "INSERT INTO complaints (ticket, idempotency_key, category, urgency, reply_channel, status, phone_last4, \
-         received_at, response_due_at, updated_at, payload) VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $7, $9)",
+        "INSERT INTO complaints (ticket, idempotency_key, category, urgency, reply_channel, status, \
+         received_at, response_due_at, updated_at, personal, key_id, lookup_hash) \
+         VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $6, $8, $9, $10)",
     )
     .bind(&s.receipt.ticket)
     .bind(&s.idempotency_key)
     .bind(c.category.as_str())
     .bind(c.urgency.as_str())
     .bind(c.reply_channel.as_str())
-    .bind(c.reporter.phone.last4())
     .bind(s.received_at)
     .bind(s.response_due_at)
-    .bind(payload)
+    .bind(&s.sealed.personal)
+    .bind(&s.sealed.key_id)
+    .bind(&s.sealed.lookup_hash)
     .execute(&mut **tx)
     .await?;
     Ok(true)

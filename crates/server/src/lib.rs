@@ -8,6 +8,7 @@ pub mod app;
 mod body;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 mod error;
 pub mod images;
 pub mod intake;
@@ -56,6 +57,8 @@ impl Running {
 pub enum StartError {
     Database(sqlx::Error),
     Bind(std::io::Error),
+    /// The data keys: unreadable, malformed, or not those the database was sealed with.
+    Keys(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -63,6 +66,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Database(e) => write!(f, "database: {e}"),
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Keys(e) => write!(f, "data key: {e}"),
         }
     }
 }
@@ -70,7 +74,19 @@ impl std::fmt::Display for StartError {
 /// Opens the database (applying migrations), binds `config.listen_addr` and serves until
 /// `shutdown` completes or [`Running::stop`] is called.
 pub async fn start(config: Config, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<Running, StartError> {
-    let store = Store::open(&config.database_url, config.sqlite_synchronous_full).await.map_err(StartError::Database)?;
+    if let Some(file) = &config.clock_file {
+        clock::use_offset_file(file.clone());
+    }
+    let keys = Arc::new(load_keys(&config.data_keys)?);
+    let store = Store::open(&config.database_url, config.sqlite_synchronous_full, keys.clone()).await.map_err(StartError::Database)?;
+    // Before anything is served: plain text from before sealing (or from an older key) is
+    // sealed with the current key, and what the retention period says must go is erased.
+    store.reseal().await.map_err(|e| match e {
+        store::ResealError::Database(e) => StartError::Database(e),
+        e => StartError::Keys(e.to_string()),
+    })?;
+    let retention_secs = retention_secs(&config);
+    store.purge(clock::now(), retention_secs).await.map_err(StartError::Database)?;
     let intake = Intake::start(&store).await.map_err(StartError::Database)?;
     let state = AppState {
         store: store.clone(),
@@ -78,6 +94,7 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         staff_token: config.staff_token.as_deref().map(Arc::from),
         keys_in_flight: Arc::new(Mutex::new(Default::default())),
         image_slots: Arc::new(Semaphore::new(2)),
+        trust_forwarded_for: config.trust_forwarded_for,
     };
     let limiters = app::Limiters::new(&config);
     let router = app::router(state, &config, &limiters);
@@ -86,6 +103,10 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
     tracing::info!(
         addr = %addr,
         database = %config.database_description(),
+        database_tls = %config.database_tls,
+        data_key = keys.current_id(),
+        retention_days_after_resolution = config.retention_days_after_resolution,
+        development = config.development,
         widget_dir = %config.widget_dir.display(),
         allowed_origins = config.allowed_origins.len(),
         staff_endpoints = config.staff_token.is_some(),
@@ -94,7 +115,11 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
     if !config.widget_dir.join("index.html").is_file() {
         tracing::warn!(widget_dir = %config.widget_dir.display(), "no index.html in WIDGET_DIR: only the API is served");
     }
-    spawn_housekeeping(store.clone(), limiters);
+    if config.clock_file.is_some() {
+        tracing::warn!(offset_secs = clock::now().unix() - std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+            "JMO_CLOCK_FILE: the clock is moved for testing");
+    }
+    spawn_housekeeping(store.clone(), limiters, retention_secs);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let signal = async move {
         tokio::select! {
@@ -108,19 +133,59 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
     Ok(Running { addr, store, shutdown: stop_tx, task })
 }
 
-fn spawn_housekeeping(store: Store, limiters: app::Limiters) {
+fn retention_secs(config: &Config) -> i64 {
+    (config.retention_days_after_resolution.min(100 * 365) as i64) * clock::DAY_SECS
+}
+
+/// The key ring from configuration; in development, a key file made on first use.
+fn load_keys(source: &config::KeySource) -> Result<crypto::KeyRing, StartError> {
+    use config::KeySource;
+    let text = match source {
+        KeySource::Value(v) => v.clone(),
+        KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| StartError::Keys(format!("DATA_KEY_FILE {}: {e}", path.display())))?,
+        KeySource::Development(path) => {
+            if !path.exists() {
+                write_private(path, &format!("{}\n", crypto::generate_key()))
+                    .map_err(|e| StartError::Keys(format!("creating the development key {}: {e}", path.display())))?;
+                tracing::warn!(file = %path.display(), "development: created a data key; production needs DATA_KEY_FILE");
+            } else {
+                tracing::warn!(file = %path.display(), "development: using the data key in this file");
+            }
+            std::fs::read_to_string(path).map_err(|e| StartError::Keys(format!("{}: {e}", path.display())))?
+        }
+    };
+    crypto::KeyRing::parse(&text).map_err(StartError::Keys)
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+/// Every minute: prune the rate limiters; every hour by [`clock::now`] (so a moved clock moves
+/// it too): the purge, with the retention erasure.
+fn spawn_housekeeping(store: Store, limiters: app::Limiters, retention_secs: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
-        let mut minutes = 0u64;
+        tick.tick().await;
+        let mut next_purge = clock::now().unix() + 3600;
         loop {
             tick.tick().await;
             limiters.forget_idle();
-            if minutes.is_multiple_of(60) {
-                if let Err(e) = store.purge(clock::now()).await {
+            let now = clock::now();
+            if now.unix() >= next_purge {
+                next_purge = now.unix() + 3600;
+                if let Err(e) = store.purge(now, retention_secs).await {
                     tracing::warn!(error = %e, "purge failed");
                 }
             }
-            minutes += 1;
         }
     });
 }

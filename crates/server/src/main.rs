@@ -7,7 +7,7 @@ use std::process::ExitCode;
 fn usage() -> String {
     let mut s = String::from(
         "jmo-selfhelp-server: JMO Self-Help complaint intake API and widget server\n\n\
-         Usage: jmo-selfhelp-server [--help | --version]\n\n\
+         Usage: jmo-selfhelp-server [--help | --version | --generate-key]\n\n\
          Configuration comes from environment variables (default in brackets):\n",
     );
     for (name, default, what) in ENV_VARS {
@@ -38,6 +38,11 @@ fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("-h" | "--help") => {
             print!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        Some("--generate-key") => {
+            // A new data key for DATA_KEY_FILE: 32 random bytes as 64 hex digits.
+            println!("{}", jmo_selfhelp_server::crypto::generate_key());
             return ExitCode::SUCCESS;
         }
         Some("-V" | "--version") => {

@@ -15,6 +15,8 @@ pub struct AppState {
     pub keys_in_flight: Arc<Mutex<HashSet<String>>>,
     /// Image decoding is CPU-heavy: at most this many at once.
     pub image_slots: Arc<Semaphore>,
+    /// Whether the client address is the last `X-Forwarded-For` entry (audit events).
+    pub trust_forwarded_for: bool,
 }
 
 /// Holds an idempotency key as "in flight" until dropped.

@@ -14,12 +14,17 @@ async fn api_scenarios_on_postgres() {
     let s = Server::start(&url, &[]);
     assert!(s.logs().contains(&format!("\"database\":\"postgres 127.0.0.1:{}/", pg.port)));
     assert!(!s.logs().contains("pw-canary-91x"));
+    assert!(s.logs().contains("\"database_tls\":\"not required (loopback); sslmode=default\""), "{}", s.logs());
     scenarios::file_and_look_up(&s).await;
     scenarios::conflict_while_processing(&s).await;
     scenarios::rejects_bad_input(&s).await;
     scenarios::attachments(&s).await;
     scenarios::staff_and_disruptions(&s).await;
+    scenarios::sealed_then_erased(&s).await;
     drop(s);
+    // TLS demanded of a server that has none: refused at start, not downgraded.
+    let (code, logs) = support::launch(&url).env("DATABASE_TLS", "require").refused();
+    assert!(code != Some(0) && logs.contains("cannot start"), "{code:?} {logs}");
     // The idempotency scenario counts the stored complaints, so it gets a database of its own;
     // a second server on an already migrated database also checks that start-up is repeatable.
     let url = pg.database();

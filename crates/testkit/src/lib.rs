@@ -20,6 +20,10 @@ pub mod postgres;
 pub mod proxy;
 pub mod server;
 
+/// The data key every launched server seals personal data with (a `DATA_KEY` in [`Launch`]'s
+/// env overrides it), and [`db`] opens it with.
+pub const DATA_KEY: &str = "5e5f0d2c8a4b7e1f9c3d6a0b2e4f8c1d7a9b3e5f0c2d4a6b8e1f3c5d7a9b0e2f";
+
 pub use db::{stored_complaints, StoredAttachment, StoredComplaint};
 pub use postgres::Postgres;
 pub use proxy::{Fault, FaultProxy, Outcome, RandomFaults, SeenRequest};

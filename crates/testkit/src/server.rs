@@ -238,6 +238,7 @@ fn command(launch: &Launch, bin: &Path) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "info")
         .env("LISTEN_ADDR", launch.addr.map_or("127.0.0.1:0".to_owned(), |a| a.to_string()))
+        .env("DATA_KEY", crate::DATA_KEY)
         .env("WIDGET_DIR", launch.widget_dir.as_deref().unwrap_or(Path::new("/nonexistent-widget-dir")))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

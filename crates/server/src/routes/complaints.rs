@@ -5,6 +5,7 @@ use crate::clock::{self, DAY_SECS};
 use crate::error::ApiError;
 use crate::intake::{Outcome, Record, SubmitError, Submission};
 use crate::state::AppState;
+use crate::store::SealedComplaint;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -15,7 +16,6 @@ use jmo_contract::ticket::{normalize_ticket, ticket_from_bytes};
 use jmo_contract::{codes, validate_complaint, ComplaintReceipt, ComplaintRequest, ComplaintStatus, Context, TicketStatus, Timestamp};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use tokio::sync::oneshot;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -71,13 +71,14 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
     let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
     let (value, request): (serde_json::Value, ComplaintRequest) = parse_json(&bytes)?;
     // The fingerprint of the parsed body (keys sorted), so spacing and key order do not matter.
-    let fingerprint = format!("{:x}", Sha256::digest(serde_json::to_vec(&value).unwrap_or_default()));
+    let fingerprint = crate::crypto::hex(&Sha256::digest(serde_json::to_vec(&value).unwrap_or_default()));
     let now = clock::now();
     let complaint = validate_complaint(&request, &Context { now: Some(now) })
         .map_err(|errors| ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, errors))?;
     let ticket = new_ticket()?;
     let due = Timestamp(now.unix() + DAY_SECS);
     let receipt = ComplaintReceipt { ticket: ticket.clone(), received_at: now.to_string(), response_due_at: due.to_string() };
+    let sealed = SealedComplaint::new(app.store.keys(), &ticket, &complaint);
     let (reply, answer) = oneshot::channel();
     app.intake
         .submit(Submission {
@@ -88,6 +89,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
                 received_at: now.unix(),
                 response_due_at: due.unix(),
                 complaint,
+                sealed,
             },
             reply,
         })
@@ -143,7 +145,9 @@ pub async fn lookup(
     }
     let ticket = ticket.ok().and_then(|Path(t)| normalize_ticket(&t)).ok_or_else(ApiError::not_found)?;
     let row = app.store.ticket_status(&ticket).await?.ok_or_else(ApiError::not_found)?;
-    if !bool::from(row.phone_last4.as_bytes().ct_eq(last4.as_bytes())) {
+    // Erased complaints have no lookup hash: nothing unlocks them any more.
+    let Some((key_id, hash)) = &row.lookup else { return Err(ApiError::not_found()) };
+    if !app.store.keys().lookup_matches(key_id, &ticket, &last4, hash) {
         return Err(ApiError::not_found());
     }
     Ok(Json(TicketStatus {

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
         Errors are `{\"errors\":[{\"field\":\"reporter.nik\",\"code\":\"nik_birth_date\"}]}` with stable codes; times are RFC 3339 UTC."),
     paths(
         super::complaints::create, super::complaints::lookup, super::attachments::upload, super::status::status,
-        super::staff::list, super::staff::detail, super::staff::set_status, super::staff::attachment,
+        super::staff::list, super::staff::detail, super::staff::set_status, super::staff::erase, super::staff::attachment,
         super::staff::create_disruption, super::staff::end_disruption,
     ),
     components(schemas(jmo_contract::ErrorBody, jmo_contract::ErrorItem)),

@@ -1,13 +1,16 @@
 //! Staff endpoints behind `Authorization: Bearer $STAFF_TOKEN`: read complaints and their
-//! attachments, move a complaint's status, manage service disruptions.
+//! attachments, move a complaint's status, erase a participant's data, manage service
+//! disruptions.
 
 use crate::body::{parse_json, read_limited, require_json, JSON_LIMIT};
 use crate::clock;
 use crate::error::ApiError;
+use crate::limits::client_ip;
 use crate::state::AppState;
+use crate::store::Audit;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,10 +36,21 @@ fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 pub struct StaffComplaint {
     pub ticket: String,
     pub status: ComplaintStatus,
+    /// Plain, kept after an erasure for reports (as are the times and the status).
+    pub category: String,
+    pub urgency: String,
+    pub reply_channel: String,
     pub received_at: String,
     pub response_due_at: String,
     pub updated_at: String,
-    /// The normalised complaint (guide trail, category, reporter, reply channel, description…).
+    /// When it was last marked resolved (absent while not resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
+    /// When its personal data was erased (retention or an erasure request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<String>,
+    /// The normalised complaint (guide trail, category, reporter, reply channel, description…);
+    /// `null` once erased.
     #[schema(value_type = Object)]
     pub complaint: serde_json::Value,
     pub attachments: Vec<String>,
@@ -49,8 +63,13 @@ async fn staff_view(app: &AppState, row: crate::store::ComplaintRow) -> Result<S
         received_at: Timestamp(row.status.received_at).to_string(),
         response_due_at: Timestamp(row.status.response_due_at).to_string(),
         updated_at: Timestamp(row.status.updated_at).to_string(),
-        complaint: serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null),
+        resolved_at: row.status.resolved_at.map(|t| Timestamp(t).to_string()),
+        erased_at: row.status.erased_at.map(|t| Timestamp(t).to_string()),
+        complaint: row.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or(serde_json::Value::Null),
         ticket: row.ticket,
+        category: row.category,
+        urgency: row.urgency,
+        reply_channel: row.reply_channel,
         attachments,
     })
 }
@@ -125,6 +144,29 @@ pub async fn set_status(
         response_due_at: Timestamp(row.response_due_at).to_string(),
         updated_at: Timestamp(row.updated_at).to_string(),
     }))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/complaints/{ticket}/erase", tag = "staff", security(("staff" = [])),
+    params(("ticket" = String, Path)),
+    responses((status = 200, description = "Erased: what remains, the anonymous record", body = StaffComplaint),
+        (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
+/// An erasure request (UU 27/2022): the participant's personal data in this complaint — the
+/// sealed content, attachments, lookup hash, idempotency record — is removed now; the anonymous
+/// record stays for reports. Recorded in `audit_events` in the same transaction.
+pub async fn erase(State(app): State<AppState>, Path(ticket): Path<String>, req: Request) -> Result<Json<StaffComplaint>, ApiError> {
+    require_staff(&app, req.headers())?;
+    let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
+    let audit = Audit {
+        actor: "staff-token",
+        action: "erase_on_request",
+        client_ip: client_ip(&req, app.trust_forwarded_for).map(|ip| ip.to_string()),
+    };
+    if !app.store.erase(&ticket, clock::now(), &audit).await? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(ticket = %ticket, "personal data erased on request");
+    let row = app.store.complaint(&ticket).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(staff_view(&app, row).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/attachments/{id}", tag = "staff", security(("staff" = [])),

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 pub const STAFF_TOKEN: &str = "staff-test-token";
 pub const PHONE_LAST4: &str = "7890";
+/// The data key the tests' servers seal personal data with.
+pub const DATA_KEY: &str = "5e5f0d2c8a4b7e1f9c3d6a0b2e4f8c1d7a9b3e5f0c2d4a6b8e1f3c5d7a9b0e2f";
 
 /// How these tests start the binary cargo built for them: `DATABASE_URL`, a staff token, no rate
 /// limits (tests send many requests from one address; the rate-limit test sets its own) and the

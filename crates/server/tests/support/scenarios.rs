@@ -2,6 +2,7 @@
 
 use super::*;
 use reqwest::StatusCode;
+use sqlx::Row;
 use std::collections::HashSet;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -280,6 +281,10 @@ pub async fn attachments(s: &Server) {
     assert_eq!(error_codes(res).await, [("attachments[0]".into(), "attachment_unknown".into())]);
 }
 
+pub async fn staff_status(s: &Server, path: &str) -> StatusCode {
+    client().get(s.url(path)).bearer_auth(STAFF_TOKEN).send().await.unwrap().status()
+}
+
 pub async fn staff_get(s: &Server, path: &str) -> reqwest::Response {
     let res = client().get(s.url(path)).bearer_auth(STAFF_TOKEN).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "GET {path}");
@@ -517,4 +522,82 @@ pub async fn concurrent_writers_never_refuse_a_complaint(s: Arc<Server>, complai
     assert_eq!(stored as usize, tickets.len());
     assert_eq!(tickets.iter().collect::<HashSet<_>>().len(), tickets.len());
     db.close().await;
+}
+
+/// What [`sealed_then_erased`] saw stored before the erasure, for a search of the files.
+pub struct Erased {
+    pub ticket: String,
+    /// `complaints.personal` and `attachments.data` as stored (ciphertext).
+    pub sealed: Vec<Vec<u8>>,
+    /// The attachment as staff downloaded it (plain image).
+    pub image: Vec<u8>,
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// UU 27/2022 at rest: the complaint's personal content and its attachment are stored sealed
+/// (no NIK, name, e-mail, phone or image bytes in the rows), the lookup still works; a staff
+/// erasure request removes them now, keeps the anonymous record and is audited.
+pub async fn sealed_then_erased(s: &Server) -> Erased {
+    sqlx::any::install_default_drivers();
+    let image = upload(s, png_bytes(48, 32), "ktp.png", "image/png").await;
+    assert_eq!(image.status(), StatusCode::CREATED);
+    let image: jmo_contract::AttachmentReceipt = image.json().await.unwrap();
+    let mut c = complaint();
+    c["attachments"] = json!([image.id]);
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let ticket = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
+    assert_eq!(lookup(s, &ticket, PHONE_LAST4).await.status(), StatusCode::OK);
+    let plain_image = staff_get(s, &format!("/api/v1/staff/attachments/{}", image.id)).await.bytes().await.unwrap().to_vec();
+    assert!(plain_image.starts_with(b"\x89PNG"));
+
+    let db = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&s.database_url).await.unwrap();
+    let row = sqlx::query("SELECT personal, key_id, lookup_hash FROM complaints WHERE ticket = $1").bind(&ticket).fetch_one(&db).await.unwrap();
+    let personal: Vec<u8> = row.try_get("personal").unwrap();
+    let lookup_hash: String = row.try_get("lookup_hash").unwrap();
+    let stored_image: Vec<u8> = sqlx::query_scalar("SELECT data FROM attachments WHERE id = $1").bind(&image.id).fetch_one(&db).await.unwrap();
+    for plain in ["3201015705900001", "Siti Aminah", "siti@example.co.id", "81234567890", "1990-05-17", "Tidak bisa login"] {
+        assert!(!contains(&personal, plain.as_bytes()), "{plain:?} stored in plain text");
+    }
+    assert_eq!(lookup_hash.len(), 64, "a keyed hash, not the digits");
+    assert!(!contains(&stored_image, &plain_image[8..40]) && !stored_image.starts_with(b"\x89PNG"), "the image is stored in the clear");
+
+    // Only staff, only an existing complaint.
+    let erase = |ticket: String, token: &'static str| {
+        let url = s.url(&format!("/api/v1/staff/complaints/{ticket}/erase"));
+        async move { client().post(url).bearer_auth(token).send().await.unwrap() }
+    };
+    assert_eq!(erase(ticket.clone(), "wrong").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(erase("JMO-0000-0000-0000-0000".into(), STAFF_TOKEN).await.status(), StatusCode::NOT_FOUND);
+    let res = erase(ticket.clone(), STAFF_TOKEN).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let left: Value = res.json().await.unwrap();
+    assert_eq!(left["complaint"], Value::Null);
+    assert_eq!(left["attachments"], json!([]));
+    assert_eq!((left["category"].as_str(), left["status"].as_str()), (Some("login"), Some("received")));
+    assert!(left["erased_at"].is_string() && left["received_at"].is_string());
+    assert_eq!(lookup(s, &ticket, PHONE_LAST4).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(staff_status(s, &format!("/api/v1/staff/attachments/{}", image.id)).await, StatusCode::NOT_FOUND);
+    let detail: Value = staff_get(s, &format!("/api/v1/staff/complaints/{ticket}")).await.json().await.unwrap();
+    assert_eq!(detail["complaint"], Value::Null);
+
+    let row = sqlx::query("SELECT personal, key_id, lookup_hash, erased_at FROM complaints WHERE ticket = $1").bind(&ticket).fetch_one(&db).await.unwrap();
+    assert!(row.try_get::<Option<Vec<u8>>, _>("personal").unwrap().is_none());
+    assert!(row.try_get::<Option<String>, _>("lookup_hash").unwrap().is_none());
+    assert!(row.try_get::<Option<i64>, _>("erased_at").unwrap().is_some());
+    let attachments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE complaint_ticket = $1").bind(&ticket).fetch_one(&db).await.unwrap();
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys WHERE ticket = $1").bind(&ticket).fetch_one(&db).await.unwrap();
+    assert_eq!((attachments, keys), (0, 0));
+    let audit = sqlx::query("SELECT actor, action, client_ip FROM audit_events WHERE ticket = $1").bind(&ticket).fetch_all(&db).await.unwrap();
+    assert_eq!(audit.len(), 1, "one erasure, one audit event");
+    let field = |name: &str| audit[0].try_get::<Option<String>, _>(name).unwrap();
+    assert_eq!(
+        (field("actor").as_deref(), field("action").as_deref(), field("client_ip").as_deref()),
+        (Some("staff-token"), Some("erase_on_request"), Some("127.0.0.1"))
+    );
+    db.close().await;
+    Erased { ticket, sealed: vec![personal, stored_image], image: plain_image }
 }
