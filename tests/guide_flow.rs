@@ -24,7 +24,10 @@ async fn the_start_screen_asks_what_the_problem_is_and_lists_every_guide() {
     let _app = open("").await;
     assert_eq!(heading(), "Apa kendala Anda?");
     let links: Vec<String> = all(".start .choice").iter().map(|a| a.get_attribute("href").unwrap()).collect();
-    assert_eq!(links, ["#/login", "#/kpj", "#/balance", "#/jht", "#/other"]);
+    // Every guide of content/start.toml, in its order, "something else" last.
+    let expected: Vec<String> = jmo_selfhelp::content::HEAD.start_guides().map(|g| format!("#/{}", g.id)).collect();
+    assert_eq!(links, expected);
+    assert_eq!((links.first().map(String::as_str), links.last().map(String::as_str)), (Some("#/login"), Some("#/other")));
     assert_eq!(document().document_element().unwrap().get_attribute("lang").as_deref(), Some("id"));
 }
 
@@ -34,7 +37,7 @@ async fn clicking_through_a_guide_moves_focus_and_records_the_answers() {
     install_content();
     let _app = open("").await;
     click(".start .choice[href='#/login']").await;
-    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk?");
+    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk (login)?");
     assert_eq!(fragment(), "#/login");
     assert_eq!(focused_id(), "screen-title", "focus follows the new step");
 
@@ -45,7 +48,7 @@ async fn clicking_through_a_guide_moves_focus_and_records_the_answers() {
     assert!(text(".crumbs").contains("Langkah 2"), "{}", text(".crumbs"));
     assert_eq!(focused_id(), "screen-title");
     assert_eq!(all(".answers .answer").len(), 1);
-    assert!(text(".answers").contains("Saya diminta login ulang"), "{}", text(".answers"));
+    assert!(text(".answers").contains("Saya diminta masuk lagi"), "{}", text(".answers"));
     assert!(!all("ol.steps li").is_empty(), "a step shows what to try");
 
     click("[data-option='yes']").await;
@@ -67,7 +70,7 @@ async fn browser_back_and_the_back_button_return_to_the_previous_question() {
 
     click("[data-option='few_digits']").await;
     click("[data-option='no']").await;
-    assert_eq!(fragment(), "#/kpj/employer_changed?a=kpj_cause.few_digits~check_typing.no");
+    assert_eq!(fragment(), "#/kpj/update_data?a=kpj_cause.few_digits~check_typing.no");
     click_text("← Kembali").await;
     assert_eq!(heading(), second, "the in-app back button");
     assert_eq!(fragment(), "#/kpj/check_typing?a=kpj_cause.few_digits");
@@ -117,7 +120,7 @@ async fn the_language_switch_changes_every_text_and_is_remembered() {
     reset_language();
     install_content();
     let app = open("#/login").await;
-    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk?");
+    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk (login)?");
     click("button.lang[lang='en']").await;
     assert_eq!(heading(), "What happens when you try to log in?");
     assert_eq!(get("button.lang[lang='en']").get_attribute("aria-pressed").as_deref(), Some("true"));
@@ -187,7 +190,7 @@ async fn a_link_whose_answers_no_longer_fit_still_opens_the_step_and_says_so() {
     reset_language();
     install_content();
     let _app = open("#/login/session_expired?a=what_happens.an_answer_removed_since").await;
-    assert_eq!(heading(), "Login ulang adalah hal biasa");
+    assert_eq!(heading(), "Masuk ulang adalah hal biasa");
     assert!(text(".notice").contains("sudah diperbarui"), "{}", text(".notice"));
 }
 

@@ -21,5 +21,5 @@ async fn a_failed_download_says_so_and_a_retry_recovers() {
 
     install_content();
     click_text("Coba lagi").await;
-    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk?");
+    assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk (login)?");
 }
