@@ -1,6 +1,8 @@
 //! The guides we ship: they pass the checks, every path ends in an outcome and reopens from its
 //! link, every date branch can be reached, and the key routes go where the issue says.
 
+mod support;
+use support::all_walks;
 use std::path::Path;
 
 use jmo_guide::date::Date;
@@ -33,24 +35,6 @@ fn the_start_screen_offers_the_four_families_the_common_other_problems_and_somet
     let ids: Vec<&str> = catalog.start.guides.iter().map(|g| &**g).collect();
     assert_eq!(ids, ["login", "kpj", "balance", "jht", "app", "data", "followup", "other"]);
     assert_eq!(catalog.start.title.id, "Apa kendala Anda?");
-}
-
-/// Every answer sequence from the start of `guide`, each ending where it stops.
-fn all_walks(guide: &Guide) -> Vec<Walk> {
-    let mut done = Vec::new();
-    let mut pending = vec![Walk::start(guide)];
-    while let Some(walk) = pending.pop() {
-        let node = walk.current_node(guide);
-        if node.options.is_empty() {
-            done.push(walk);
-            continue;
-        }
-        for option in 0..node.options.len() {
-            pending.push(walk.choose_index(guide, option).expect("validated content"));
-        }
-        assert!(done.len() + pending.len() < 100_000, "path explosion in {}", guide.id);
-    }
-    done
 }
 
 #[test]

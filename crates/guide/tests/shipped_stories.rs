@@ -2,6 +2,8 @@
 //! offers before a complaint, which channel and documents it names, how many answers it takes,
 //! and that the texts say only facts that hold (the rest stay `# unverified:` comments in content/).
 
+mod support;
+use support::all_walks;
 use std::path::{Path, PathBuf};
 
 use jmo_guide::date::Date;
@@ -25,23 +27,6 @@ fn walk_to<'g>(guide: &'g Guide, answers: &[&str]) -> (&'g Node, Walk) {
         walk = walk.choose(guide, answer).unwrap_or_else(|e| panic!("{answer}: {e:?} at {}", walk.current_node(guide).id));
     }
     (walk.current_node(guide), walk)
-}
-
-/// Every answer sequence from the start of `guide` (date nodes: every branch).
-fn all_walks(guide: &Guide) -> Vec<Walk> {
-    let mut done = Vec::new();
-    let mut pending = vec![Walk::start(guide)];
-    while let Some(walk) = pending.pop() {
-        let node = walk.current_node(guide);
-        if node.options.is_empty() {
-            done.push(walk);
-            continue;
-        }
-        for option in 0..node.options.len() {
-            pending.push(walk.choose_index(guide, option).expect("validated content"));
-        }
-    }
-    done
 }
 
 /// What a participant reads on a node, in one language: title, body, steps, answers, contact notes.
