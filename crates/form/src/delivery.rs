@@ -22,7 +22,7 @@ use crate::fetch::{self, FetchError};
 
 /// The `localStorage` key of the outbox.
 pub const STORAGE_KEY: &str = "jmo.outbox";
-/// Where complaints go, relative to `document.baseURI`.
+/// Where complaints go, on the page's origin (`fetch::endpoint`).
 pub const ENDPOINT: &str = "api/v1/complaints";
 /// Time for one attempt, answer included.
 pub const ATTEMPT_TIMEOUT_MS: u32 = 20_000;

@@ -1,7 +1,7 @@
 //! One `fetch` with a time limit, shared by delivery, uploads and lookups.
 //!
-//! Paths are resolved against `document.baseURI`, so the widget works from a sub-path of the
-//! intake server. Everything fails soft: a missing `fetch`, `AbortController` or `setTimeout`
+//! Paths are resolved against the page's origin: every page of the widget (`/`, `/login/otp`)
+//! talks to the same `/api/v1/…`. Everything fails soft: a missing `fetch`, `AbortController` or `setTimeout`
 //! (old or locked-down webviews) gives an error value, never a panic or a JS exception through
 //! the wasm stack. Nothing here logs, and bodies never go into a URL.
 
@@ -36,15 +36,12 @@ pub struct Options {
     pub no_store: bool,
 }
 
-/// An API path (`api/v1/…`, no leading slash) resolved against `document.baseURI` (falling back
-/// to `location.href`): `https://host/help/` + `api/v1/status` → `https://host/help/api/v1/status`.
+/// An API path (`api/v1/…`, no leading slash) on the page's origin, whatever page the form is on:
+/// `https://host/login/otp` + `api/v1/status` → `https://host/api/v1/status`.
 pub fn endpoint(path: &str) -> Option<String> {
-    let window = web_sys::window()?;
-    let base = window
-        .document()
-        .and_then(|d| d.base_uri().ok().flatten())
-        .or_else(|| window.location().href().ok())?;
-    web_sys::Url::new_with_base(path, &base).ok().map(|u| u.href())
+    let location = web_sys::window()?.location();
+    let origin = location.origin().ok().filter(|o| o != "null")?;
+    web_sys::Url::new_with_base(&format!("/{}", path.trim_start_matches('/')), &origin).ok().map(|u| u.href())
 }
 
 /// Sends one request and reads the whole answer as text within `options.timeout_ms`.

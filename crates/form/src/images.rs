@@ -21,7 +21,7 @@ pub const MAX_SIDE: u32 = 1600;
 pub const PREVIEW_SIDE: u32 = 320;
 pub const JPEG_QUALITY: f64 = 0.8;
 const PREVIEW_QUALITY: f64 = 0.7;
-/// Where images go, relative to `document.baseURI`.
+/// Where images go, on the page's origin (`fetch::endpoint`).
 pub const ENDPOINT: &str = "api/v1/attachments";
 /// A few hundred KB over a slow mobile connection.
 pub const UPLOAD_TIMEOUT_MS: u32 = 60_000;
