@@ -17,11 +17,12 @@
   }
   var at = function (n) { return s.getAttribute("data-" + n) || ""; };
   var guide = at("guide"), node = at("node"), lang = at("lang"), answers = at("answers"), q = [];
-  var url = new URL(at("src") || "./", s.src), origin = url.origin;
+  var base = new URL(at("src") || "/", s.src), origin = base.origin;
   if (ID.test(guide) && /^[a-z0-9_.~-]*$/.test(answers) && answers) q.push("a=" + answers);
   if (lang == "id" || lang == "en") q.push("lang=" + lang);
   q.push("embed=1");
-  url.hash = "#/" + (ID.test(guide) ? guide + (ID.test(node) ? "/" + node : "") : "") + "?" + q.join("&");
+  // The step's page (`/login/otp_missing?…&embed=1`), drawn by the widget's server.
+  var url = new URL("/" + (ID.test(guide) ? guide + (ID.test(node) ? "/" + node : "") : "") + "?" + q.join("&"), base);
 
   var frame = d.createElement("iframe"), box = at("target") && d.querySelector(at("target")), ready = 0;
   frame.src = url.href;

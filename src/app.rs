@@ -3,47 +3,58 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::{header, loading, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
-use crate::hooks::{use_content_download, use_focus_heading, use_fragment, use_host};
-use crate::state::{Action, Screen, State, CHECK_PAGE};
+use crate::hooks::{use_address, use_carried_over, use_content_download, use_focus_heading, use_host};
+use crate::state::{Action, Opening, Screen, State, CHECK_PAGE};
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The page to draw: the server's request, or the browser's page when the widget takes over.
+    pub opening: Opening,
+}
+
+/// The whole page inside `#app`: drawn by the server for every request and, in the browser, by
+/// the widget, which then follows links in-page.
 #[function_component]
-pub fn App() -> Html {
-    let state = use_reducer(|| State::new(&browser::hash(), browser::stored_lang()));
+pub fn App(props: &AppProps) -> Html {
+    let state = use_reducer(|| State::new(&props.opening));
     {
         let dispatcher = state.dispatcher();
-        use_fragment(Callback::from(move |fragment| dispatcher.dispatch(Action::Open(fragment))));
+        use_address(Callback::from(move |address| dispatcher.dispatch(Action::Open(address))));
     }
+    use_carried_over();
     use_content_download(&state);
     use_host(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
-    let page_title = match &state.screen {
-        Screen::Start | Screen::Loading => t.app_name.to_owned(),
-        Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(state.lang), t.app_name),
-        Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
-        Screen::Check => format!("{} – {}", t.check_link, t.app_name),
-    };
-    use_effect_with((state.lang, page_title), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
+    use_effect_with((state.lang, state.title()), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
 
-    // Step links are followed in-page: the state updates at once instead of after the
-    // browser's `hashchange`. Ctrl/Cmd/Shift-clicks (new tab or window) and other links behave
-    // as usual; middle clicks fire no `click`.
+    // The page's own links (`/…`) are followed in-page: the state updates at once, no request.
+    // Ctrl/Cmd/Shift-clicks (new tab or window) and other links behave as usual; middle clicks
+    // fire no `click`.
     let follow = {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
-            if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.shift_key() {
+            if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() {
                 return;
             }
-            let anchor = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("a[href^='#/']").ok().flatten());
-            let Some(href) = anchor.and_then(|a| a.get_attribute("href")) else { return };
-            if browser::push_hash(&href) {
-                e.prevent_default();
-                dispatcher.dispatch(Action::Open(href));
+            let anchor = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("a[href^='/']:not([target])").ok().flatten());
+            let Some(anchor) = anchor else { return };
+            let Some(href) = anchor.get_attribute("href").filter(|h| !h.starts_with("//")) else { return };
+            if !browser::push_address(&href) {
+                return;
             }
+            e.prevent_default();
+            // The language switch: remembered for links that name no language.
+            if anchor.class_list().contains("lang") {
+                if let Some(lang) = anchor.get_attribute("lang").and_then(|l| jmo_guide::Lang::from_code(&l)) {
+                    browser::store_lang(lang);
+                }
+            }
+            dispatcher.dispatch(Action::Open(href));
         })
     };
     let skip = Callback::from(|e: MouseEvent| {
-        // A plain `#main` link would be read as a step link, so focus the content by hand.
+        // Focus the content itself, so the next Tab starts there in every browser.
         e.prevent_default();
         let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
         if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
@@ -61,7 +72,7 @@ pub fn App() -> Html {
     };
     // Complaints kept on this device (waiting, delivered, refused) are shown, and their delivery
     // resumed, on every page but the check screen (which offers the last ticket anyway).
-    let complaints = browser::has_stored_complaints() && state.screen != Screen::Check;
+    let complaints = state.stored_complaints && state.screen != Screen::Check;
     // Plain strings: `classes!` would bring a hash set into the wasm.
     let class = if state.embed { "page embed" } else { "page" };
     html! {

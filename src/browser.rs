@@ -10,29 +10,45 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-/// The current fragment, with its `#`.
-pub fn hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+/// The page's address: its path and query (`/login?a=…`), or the path an old link's fragment
+/// stands for (`/#/login?a=…`; index.html's inline script normally rewrote those already).
+pub fn address() -> String {
+    let Some(location) = window().map(|w| w.location()) else { return "/".into() };
+    let hash = location.hash().unwrap_or_default();
+    if let Some(old) = old_link(&hash) {
+        return old.to_owned();
+    }
+    location.pathname().unwrap_or_default() + &location.search().unwrap_or_default()
 }
 
-/// Goes to a step link: a new history entry, so browser back returns here.
-pub fn navigate(fragment: &str) {
-    if let Some(w) = window() {
-        let _ = w.location().set_hash(fragment);
+/// The path an old link's fragment (`#/login`) stands for; `None` for other fragments (`#main`).
+pub fn old_link(hash: &str) -> Option<&str> {
+    hash.strip_prefix('#').filter(|path| path.starts_with('/'))
+}
+
+/// Goes to an address in-page: a new history entry, so browser back returns here, and a
+/// `popstate` event that the address hook hears like any other move.
+pub fn navigate(address: &str) {
+    if push_address(address) {
+        if let Some(w) = window() {
+            if let Ok(event) = web_sys::PopStateEvent::new("popstate") {
+                let _ = w.dispatch_event(&event);
+            }
+        }
     }
 }
 
-/// Goes to a step link without waiting for the browser's `hashchange` (≈13 ms): a new history
-/// entry, and the caller updates the page at once.
-pub fn push_hash(fragment: &str) -> bool {
+/// Goes to an address without waiting for the browser (a new history entry); the caller updates
+/// the page at once.
+pub fn push_address(address: &str) -> bool {
     let Some(history) = window().and_then(|w| w.history().ok()) else { return false };
-    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment)).is_ok()
+    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(address)).is_ok()
 }
 
-/// Replaces the current history entry's fragment (no new entry, no hashchange event).
-pub fn replace_hash(fragment: &str) {
+/// Replaces the current history entry's address (no new entry, no event).
+pub fn replace_address(address: &str) {
     if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(address));
     }
 }
 
@@ -42,12 +58,9 @@ pub fn history_back() {
     }
 }
 
-/// The page URL without its fragment, to build shareable links.
-pub fn page_url() -> String {
-    let Some(location) = window().map(|w| w.location()) else { return String::new() };
-    let origin = location.origin().unwrap_or_default();
-    let path = location.pathname().unwrap_or_default();
-    format!("{origin}{path}")
+/// The page's origin (`https://host`), to make shareable links of addresses.
+pub fn origin() -> String {
+    window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -79,10 +92,11 @@ pub fn set_document_lang_and_title(lang: Lang, title: &str) {
     document.set_title(title);
 }
 
-/// Today's date on the participant's device.
+/// Today in Jakarta (WIB, UTC+7), as the server counts it: the date questions of the page the
+/// server drew and of the widget check against the same day.
 pub fn today() -> jmo_guide::date::Date {
-    let now = js_sys::Date::new_0();
-    jmo_guide::date::Date::new(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
+    let wib = js_sys::Date::new(&(js_sys::Date::now() + 7.0 * 3_600_000.0).into());
+    jmo_guide::date::Date::new(wib.get_utc_full_year() as i32, wib.get_utc_month() + 1, wib.get_utc_date())
         .unwrap_or(jmo_guide::date::Date { year: 2026, month: 1, day: 1 })
 }
 

@@ -17,7 +17,7 @@ mod step_page;
 pub use answers::answers;
 pub use contact::contact;
 pub use copy_button::CopyButton;
-pub use date_form::DateForm;
+pub use date_form::{answer_date, DateForm, DateProblem, RefusedDate};
 pub use form_slot::FormSlot;
 pub use header::header;
 pub use loading::loading;

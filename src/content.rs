@@ -1,12 +1,15 @@
-//! Content from `content/`: the start screen and the app's texts are compiled in (build.rs); the
-//! full guides are downloaded once, right after first paint, and then kept for the page's life,
-//! so a guide keeps working when the network goes.
+//! Content from `content/`: the start screen and the app's texts are compiled in (build.rs). In
+//! the browser the full guides are downloaded once, before the widget takes over a step page or
+//! right after it took over the start screen, and then kept for the page's life, so a guide keeps
+//! working when the network goes. The server has them compiled in (feature `ssr`).
 
-use std::cell::Cell;
+use std::sync::OnceLock;
 
 use jmo_guide::pack::{unpack, UnpackError};
 use jmo_guide::*;
+#[cfg(feature = "csr")]
 use wasm_bindgen::JsCast;
+#[cfg(feature = "csr")]
 use wasm_bindgen_futures::JsFuture;
 
 /// The catalog without the guides' steps: enough for the start screen and to tell a guide exists.
@@ -14,13 +17,22 @@ pub static HEAD: Catalog = include!(concat!(env!("OUT_DIR"), "/head.rs"));
 
 include!(concat!(env!("OUT_DIR"), "/ui_text.rs"));
 
-thread_local! {
-    static FULL: Cell<Option<&'static Catalog>> = const { Cell::new(None) };
+static FULL: OnceLock<&'static Catalog> = OnceLock::new();
+
+/// The full catalog, once downloaded (or installed; on the server, always).
+pub fn full() -> Option<&'static Catalog> {
+    #[cfg(feature = "ssr")]
+    bundled();
+    FULL.get().copied()
 }
 
-/// The full catalog, once downloaded (or installed).
-pub fn full() -> Option<&'static Catalog> {
-    FULL.with(Cell::get)
+/// The full catalog this build was made with, installed on first use (the server's guides).
+#[cfg(feature = "ssr")]
+pub fn bundled() -> &'static Catalog {
+    FULL.get_or_init(|| {
+        let catalog = unpack(include_str!(concat!(env!("OUT_DIR"), "/catalog.pack"))).expect("build.rs packs a valid catalog");
+        Box::leak(Box::new(catalog))
+    })
 }
 
 /// Unpacks and keeps a packed catalog; it must be the version this build was made with.
@@ -30,9 +42,7 @@ pub fn install(packed: &str) -> Result<&'static Catalog, UnpackError> {
         return Err(UnpackError::NotAPack);
     }
     // Kept for the life of the page, like the compiled-in head.
-    let catalog: &'static Catalog = Box::leak(Box::new(catalog));
-    FULL.with(|full| full.set(Some(catalog)));
-    Ok(catalog)
+    Ok(FULL.get_or_init(|| Box::leak(Box::new(catalog))))
 }
 
 /// The packed catalog's file name: versioned, so it can be cached forever.
@@ -40,13 +50,14 @@ pub fn pack_file() -> String {
     format!("content-{}.txt", HEAD.version)
 }
 
-/// Downloads and installs the full catalog (relative to the page, so any sub-path works).
+/// Downloads and installs the full catalog, from the server's root whatever page this is.
+#[cfg(feature = "csr")]
 pub async fn download() -> Result<&'static Catalog, ()> {
     if let Some(catalog) = full() {
         return Ok(catalog);
     }
     let window = web_sys::window().ok_or(())?;
-    let response = JsFuture::from(window.fetch_with_str(&pack_file())).await.map_err(drop)?;
+    let response = JsFuture::from(window.fetch_with_str(&format!("/{}", pack_file()))).await.map_err(drop)?;
     let response: web_sys::Response = response.dyn_into().map_err(drop)?;
     if !response.ok() {
         return Err(());

@@ -1,11 +1,13 @@
-//! Browser glue as hooks.
+//! Browser glue as hooks: effects the server never runs.
 
+mod use_address;
+mod use_carried_over;
 mod use_content_download;
 mod use_focus_heading;
-mod use_fragment;
 mod use_host;
 
+pub use use_address::use_address;
+pub use use_carried_over::use_carried_over;
 pub use use_content_download::use_content_download;
 pub use use_focus_heading::use_focus_heading;
-pub use use_fragment::use_fragment;
 pub use use_host::use_host;

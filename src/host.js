@@ -8,7 +8,7 @@ if (!h.on) {
   h.on = 1;
   w.jmoSelfHelp = { receive: m => got(typeof m == "string" ? JSON.parse(m) : m), send, context };
   // Framed: only the parent's exact origin, and only if the deployment lists it.
-  framed && fetch("embed-origins.json").then(r => r.json()).then(j => {
+  framed && fetch("/embed-origins.json").then(r => r.json()).then(j => {
     const o = location.ancestorOrigins?.[0] || new URL(document.referrer).origin;
     if (j.origins.includes(o)) {
       h.o = o;
@@ -25,9 +25,9 @@ function got(m) {
   // The complaint form, if already open, fills its empty fields from the prefill.
   w.dispatchEvent(new Event("jmo-context"));
   if (l === "id" || l === "en") {
-    // As `lang=` in the step link, which the widget follows.
-    const [a, b = ""] = location.hash.split("?"), q = b.split("&");
-    q.includes("lang=" + l) || location.replace((a.startsWith("#/") ? a : "#/") + "?" + q.filter(x => x && x.slice(0, 5) != "lang=").concat("lang=" + l).join("&"));
+    // As `lang=` in the page's address, which the widget follows (popstate).
+    const q = location.search.slice(1).split("&");
+    q.includes("lang=" + l) || (history.replaceState(null, "", location.pathname + "?" + q.filter(x => x && x.slice(0, 5) != "lang=").concat("lang=" + l).join("&")), w.dispatchEvent(new PopStateEvent("popstate")));
   }
 }
 

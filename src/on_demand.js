@@ -1,5 +1,5 @@
 // What the widget loads only when a page needs it (docs: src/form_module.rs, src/host.rs).
-const d = document, w = window, url = f => new URL(f, d.baseURI).href;
+const d = document, w = window, url = f => new URL("/" + f, location.origin).href;
 
 // The complaint form module: fetched once, then mounted into elements of the page. Shows the
 // loading message meanwhile, and the failure with a retry button.

@@ -1,13 +1,16 @@
-//! What the page shows, as one reducible state. The URL fragment is the source of truth: every
-//! navigation changes it, and its `hashchange` becomes an [`Action::Open`].
+//! What the page shows, as one reducible state. The page's address (path and query, e.g.
+//! `/login/otp_missing?a=what_happens.no_otp`) is the source of truth: the server renders it, and
+//! in the browser every followed link, back and forward becomes an [`Action::Open`].
 
 use std::rc::Rc;
 
+use jmo_guide::date::Date;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
 use jmo_guide::{Catalog, Guide, Lang};
 use yew::{Reducible, UseReducerHandle};
 
+use crate::components::RefusedDate;
 use crate::content::{self, HEAD};
 
 /// Content that lives as long as the page, compared by identity (cheap prop comparison).
@@ -42,7 +45,8 @@ pub type Store = UseReducerHandle<State>;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Screen {
     Start,
-    /// A guide was asked for before its steps were downloaded.
+    /// A guide was asked for before its steps were downloaded (in the browser only: the server
+    /// has every guide).
     Loading,
     Step {
         guide: GuideRef,
@@ -51,24 +55,51 @@ pub enum Screen {
         changed: bool,
     },
     NotFound,
-    /// "Check my complaint" (`#/check`), drawn by the form module.
+    /// "Check my complaint" (`/check`), drawn by the form module.
     Check,
 }
 
-/// The fragment of the "check my complaint" screen (not a guide: no guide may take this id).
-pub const CHECK_PAGE: &str = "#/check";
+/// The path of the "check my complaint" page (not a guide: no guide may take this id).
+pub const CHECK_PAGE: &str = "/check";
+
+/// Where a page starts from: what the server knows of a request, or what the browser knows of
+/// its page when the widget takes over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opening {
+    /// The page's path and query (`/login?a=…`), or an old link's fragment (`#/login?a=…`).
+    pub address: String,
+    /// Today in Jakarta (WIB), on the server and in the browser alike: date questions check
+    /// against it, so both draw the same page.
+    pub today: Date,
+    /// The language this device remembers, used when the link names none.
+    pub remembered_lang: Option<Lang>,
+    /// This device keeps complaints (waiting, delivered or refused) in its outbox.
+    pub stored_complaints: bool,
+    /// A date the server refused (a form posted without JavaScript), shown with its message.
+    pub refused_date: Option<RefusedDate>,
+}
+
+impl Opening {
+    pub fn new(address: impl Into<String>, today: Date) -> Opening {
+        Opening { address: address.into(), today, remembered_lang: None, stored_complaints: false, refused_date: None }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub lang: Lang,
     pub screen: Screen,
     pub embed: bool,
-    /// The full catalog, once downloaded.
+    pub today: Date,
+    pub remembered_lang: Option<Lang>,
+    pub stored_complaints: bool,
+    pub refused_date: Option<RefusedDate>,
+    /// The full catalog, once downloaded (always there on the server).
     pub catalog: Option<Kept<Catalog>>,
     pub load_failed: bool,
     /// Bumped to download the catalog again.
     pub load_attempt: u32,
-    /// Fragments opened in this page, most recent last: the in-app back button goes back in
+    /// Addresses opened in this page, most recent last: the in-app back button goes back in
     /// browser history only when the previous entry is ours.
     pub visited: Vec<String>,
     /// Links opened so far (the first render counts as one): focus follows each new one.
@@ -76,58 +107,64 @@ pub struct State {
 }
 
 pub enum Action {
-    /// The fragment changed (a link was followed, or browser back/forward).
+    /// The address changed (a link was followed, or browser back/forward).
     Open(String),
-    SetLang(Lang),
     ContentLoaded(&'static Catalog),
     ContentFailed,
     RetryContent,
 }
 
 impl State {
-    pub fn new(fragment: &str, stored_lang: Option<Lang>) -> State {
+    pub fn new(opening: &Opening) -> State {
         State {
-            lang: stored_lang.unwrap_or_default(),
+            lang: opening.remembered_lang.unwrap_or_default(),
             screen: Screen::Start,
             embed: false,
+            today: opening.today,
+            remembered_lang: opening.remembered_lang,
+            stored_complaints: opening.stored_complaints,
+            refused_date: None,
             catalog: content::full().map(Kept),
             load_failed: false,
             load_attempt: 0,
             visited: Vec::new(),
             transitions: 0,
         }
-        .open(fragment)
+        .open(&opening.address)
+        .with_refused_date(opening.refused_date.clone())
     }
 
-    fn open(mut self, fragment: &str) -> State {
-        // Only `#/…` fragments are step links; anything else (`#top`) shows the start screen.
-        // `#/check?lang=en` takes its parameters as a start link would.
-        let check = fragment.strip_prefix(CHECK_PAGE).filter(|rest| rest.is_empty() || rest.starts_with('?'));
+    fn with_refused_date(mut self, refused: Option<RefusedDate>) -> State {
+        self.refused_date = refused;
+        self
+    }
+
+    fn open(mut self, address: &str) -> State {
+        let address = canonical(address);
+        let check = address.strip_prefix(CHECK_PAGE).filter(|rest| rest.is_empty() || rest.starts_with('?'));
         let link = match check {
-            Some(query) => Link::decode(&format!("#/{query}")),
-            None if !fragment.starts_with("#/") => Ok(Link::start()),
-            None => Link::decode(fragment),
+            Some(query) => Link::decode(&format!("/{query}")),
+            None => Link::decode(address),
         };
+        self.refused_date = None;
         self.screen = match link {
             Ok(link) => {
-                if let Some(lang) = link.lang {
-                    self.lang = lang;
-                }
+                self.lang = link.lang.or(self.remembered_lang).unwrap_or_default();
                 self.embed = link.embed;
                 if check.is_some() { Screen::Check } else { self.screen_for(&link) }
             }
             Err(_) => Screen::NotFound,
         };
         self.transitions += 1;
-        let fragment = fragment.to_owned();
-        if self.came_from(&fragment) {
+        let address = address.to_owned();
+        if self.came_from(&address) {
             self.visited.pop();
-        } else if self.visited.last() != Some(&fragment) {
+        } else if self.visited.last() != Some(&address) {
             // Only the last entries matter (for the back button); a long session stays small.
             if self.visited.len() == 32 {
                 self.visited.remove(0);
             }
-            self.visited.push(fragment);
+            self.visited.push(address);
         }
         self
     }
@@ -148,25 +185,69 @@ impl State {
         }
     }
 
-    /// The fragment for a link, keeping the embed mode of this page.
+    /// The address of a link, in this page's language and embed mode (so the page it opens,
+    /// drawn by the server or in-page, keeps both).
     pub fn href(&self, link: Link) -> String {
-        link.with_embed(self.embed).encode()
+        self.href_in(self.lang, link)
     }
 
-    /// A fixed page's fragment (`#/check`), keeping this page's language and embed mode.
+    /// The address of a link in another language (the language switch).
+    pub fn href_in(&self, lang: Lang, link: Link) -> String {
+        link.with_lang(Some(lang)).with_embed(self.embed).encode()
+    }
+
+    /// The address of this page in `lang`.
+    pub fn here_in(&self, lang: Lang) -> String {
+        match &self.screen {
+            Screen::Step { guide, walk, .. } => self.href_in(lang, Link::to_step(guide, walk)),
+            Screen::Check => self.page_in(lang, CHECK_PAGE),
+            _ => {
+                let current = self.visited.last().and_then(|a| Link::decode(a).ok()).unwrap_or_default();
+                self.href_in(lang, current)
+            }
+        }
+    }
+
+    /// A fixed page's address (`/check`), keeping this page's language and embed mode.
     pub fn href_to(&self, page: &str) -> String {
-        let query = Link::start().with_embed(self.embed).encode();
-        format!("{page}{}", query.trim_start_matches("#/"))
+        self.page_in(self.lang, page)
     }
 
-    /// Whether `fragment` is the history entry right before the current one.
-    pub fn came_from(&self, fragment: &str) -> bool {
-        self.visited.len() >= 2 && self.visited[self.visited.len() - 2] == fragment
+    fn page_in(&self, lang: Lang, page: &str) -> String {
+        format!("{page}{}", self.href_in(lang, Link::start()).trim_start_matches('/'))
     }
 
-    fn current_fragment(&self) -> String {
+    /// Whether `address` is the history entry right before the current one.
+    pub fn came_from(&self, address: &str) -> bool {
+        self.visited.len() >= 2 && self.visited[self.visited.len() - 2] == address
+    }
+
+    fn current_address(&self) -> String {
         self.visited.last().cloned().unwrap_or_default()
     }
+
+    /// The document's title: the step's question, then the app's name.
+    pub fn title(&self) -> String {
+        let t = content::ui(self.lang);
+        match &self.screen {
+            Screen::Start | Screen::Loading => t.app_name.to_owned(),
+            Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(self.lang), t.app_name),
+            Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
+            Screen::Check => format!("{} – {}", t.check_link, t.app_name),
+        }
+    }
+}
+
+/// An old link's fragment (`#/login`) read as the path it stands for.
+fn canonical(address: &str) -> &str {
+    address.strip_prefix('#').filter(|rest| rest.starts_with('/')).unwrap_or(address)
+}
+
+/// Whether a page at `address` needs the full guides to be drawn in the browser (a step page):
+/// the widget downloads them before it takes over such a page.
+pub fn needs_guides(address: &str) -> bool {
+    let address = canonical(address);
+    !address.starts_with(CHECK_PAGE) && Link::decode(address).is_ok_and(|l| l.guide.is_some())
 }
 
 impl Reducible for State {
@@ -176,16 +257,14 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             // `hashchange` and `popstate` may both report the same move.
-            Action::Open(fragment) if self.visited.last() == Some(&fragment) => return self,
-            Action::Open(fragment) => return Rc::new(next.open(&fragment)),
-            Action::SetLang(lang) if lang == self.lang => return self,
-            Action::SetLang(lang) => next.lang = lang,
+            Action::Open(address) if self.visited.last().map(String::as_str) == Some(canonical(&address)) => return self,
+            Action::Open(address) => return Rc::new(next.open(&address)),
             Action::ContentLoaded(catalog) => {
                 next.catalog = Some(Kept(catalog));
                 next.load_failed = false;
                 if next.screen == Screen::Loading {
-                    let fragment = next.current_fragment();
-                    return Rc::new(next.open(&fragment));
+                    let address = next.current_address();
+                    return Rc::new(next.open(&address));
                 }
             }
             Action::ContentFailed => next.load_failed = true,

@@ -7,6 +7,9 @@ use jmo_guide::Lang;
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
     pub text: AttrValue,
+    /// `text` is a page's address (`/login/…`): copied with this page's origin in front.
+    #[prop_or_default]
+    pub address: bool,
     pub label: &'static str,
     /// Announced once the text is on the clipboard.
     pub done: &'static str,
@@ -30,10 +33,11 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         let copied = copied.clone();
         use_effect_with(props.text.clone(), move |_| copied.set(Copied::Not));
     }
+    let full_text = || if props.address { format!("{}{}", browser::origin(), props.text) } else { props.text.to_string() };
     let onclick = {
-        let (copied, text) = (copied.clone(), props.text.clone());
+        let (copied, text, address) = (copied.clone(), props.text.clone(), props.address);
         Callback::from(move |_| {
-            let (copied, text) = (copied.clone(), text.clone());
+            let (copied, text) = (copied.clone(), if address { format!("{}{text}", browser::origin()) } else { text.to_string() });
             wasm_bindgen_futures::spawn_local(async move {
                 copied.set(if browser::copy_text(&text).await { Copied::Yes } else { Copied::Manually });
             });
@@ -53,7 +57,7 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
             </p>
             if *copied == Copied::Manually {
                 <label class="visually-hidden" for="copy-box">{ t.copy_box_label }</label>
-                <textarea id="copy-box" readonly=true rows="3" onfocus={select_all} value={props.text.clone()} />
+                <textarea id="copy-box" readonly=true rows="3" onfocus={select_all} value={full_text()} />
             }
         </div>
     }

@@ -1,13 +1,59 @@
 use jmo_guide::date::Date;
 use jmo_guide::link::Link;
 use jmo_guide::walk::{Walk, WalkError};
-use jmo_guide::Lang;
+use jmo_guide::{Guide, Lang};
 use yew::prelude::*;
 
+use crate::browser;
+use crate::content::{steps_text, Steps};
 use crate::state::GuideRef;
 
-use crate::browser;
-use crate::content::steps_text;
+/// Why a date was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    Missing,
+    Invalid,
+    InFuture,
+    TooOld,
+}
+
+impl DateProblem {
+    pub fn message(self, t: &Steps) -> &'static str {
+        match self {
+            DateProblem::Missing => t.date_missing,
+            DateProblem::Invalid => t.date_invalid,
+            DateProblem::InFuture => t.date_in_future,
+            DateProblem::TooOld => t.date_too_old,
+        }
+    }
+}
+
+/// A date the participant entered and why it was refused, to show beside the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedDate {
+    pub value: String,
+    pub problem: DateProblem,
+}
+
+/// Answers a date question with what was typed (`YYYY-MM-DD`): the walk one step on, along the
+/// branch the date picks. The same rule in the browser and on the server (a form posted without
+/// JavaScript). The date itself goes nowhere: the next link records the branch only.
+pub fn answer_date(guide: &Guide, walk: &Walk, value: &str, today: Date) -> Result<Walk, RefusedDate> {
+    let refused = |problem| RefusedDate { value: value.chars().take(32).collect(), problem };
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(refused(DateProblem::Missing));
+    }
+    let date = Date::parse(value).ok_or(refused(DateProblem::Invalid))?;
+    let branch = walk.date_option(guide, date, today).map_err(|e| {
+        refused(match e {
+            WalkError::DateInFuture => DateProblem::InFuture,
+            WalkError::DateTooOld => DateProblem::TooOld,
+            _ => DateProblem::Invalid,
+        })
+    })?;
+    walk.choose_index(guide, branch).map_err(|_| refused(DateProblem::Invalid))
+}
 
 #[derive(Properties, PartialEq)]
 pub struct DateFormProps {
@@ -16,40 +62,36 @@ pub struct DateFormProps {
     pub lang: Lang,
     /// Keep the embed mode in the link of the next step.
     pub embed: bool,
+    pub today: Date,
+    /// This step's address: without JavaScript the form is posted there.
+    pub action: AttrValue,
+    /// A date the server refused (posted without JavaScript).
+    #[prop_or_default]
+    pub refused: Option<RefusedDate>,
 }
 
 /// A date question. The date only picks a branch; the link records the branch, never the date.
+/// With JavaScript it is answered in-page; without, it is posted to the server (never in a URL).
 #[function_component]
 pub fn DateForm(props: &DateFormProps) -> Html {
     let t = steps_text(props.lang);
-    let error = use_state(|| None::<&'static str>);
+    let error = use_state(|| props.refused.as_ref().map(|r| r.problem));
     let input = use_node_ref();
-    let today = browser::today();
 
     let onsubmit = {
-        let (lang, embed, error, input, walk, guide) = (props.lang, props.embed, error.clone(), input.clone(), props.walk.clone(), props.guide);
+        let (lang, embed, error, input, walk, guide, today) =
+            (props.lang, props.embed, error.clone(), input.clone(), props.walk.clone(), props.guide, props.today);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let t = steps_text(lang);
             let field = input.cast::<web_sys::HtmlInputElement>();
             let value = field.as_ref().map(|f| f.value()).unwrap_or_default();
-            let guide = guide.0;
-            let result = match Date::parse(value.trim()) {
-                _ if value.trim().is_empty() => Err(t.date_missing),
-                None => Err(t.date_invalid),
-                Some(date) => walk.date_option(guide, date, browser::today()).map_err(|e| match e {
-                    WalkError::DateInFuture => t.date_in_future,
-                    WalkError::DateTooOld => t.date_too_old,
-                    _ => t.date_invalid,
-                }),
-            };
-            match result.and_then(|branch| walk.choose_index(guide, branch).map_err(|_| t.date_invalid)) {
+            match answer_date(guide.0, &walk, &value, today) {
                 Ok(next) => {
                     error.set(None);
-                    browser::navigate(&Link::to_step(guide, &next).with_embed(embed).encode());
+                    browser::navigate(&Link::to_step(guide.0, &next).with_lang(Some(lang)).with_embed(embed).encode());
                 }
-                Err(message) => {
-                    error.set(Some(message));
+                Err(refused) => {
+                    error.set(Some(refused.problem));
                     if let Some(field) = field {
                         let _ = field.focus();
                     }
@@ -57,17 +99,19 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             }
         })
     };
+    let today = props.today;
     let max = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
     let described_by = if error.is_some() { "date-error date-hint" } else { "date-hint" };
+    let value = props.refused.as_ref().map(|r| AttrValue::from(r.value.clone()));
     html! {
-        <form class="date-form" {onsubmit} novalidate=true>
+        <form class="date-form" method="post" action={props.action.clone()} {onsubmit} novalidate=true>
             <div ~className={if error.is_some() { "field field-invalid" } else { "field" }}>
                 <label for="date-input">{ t.date_input_label }</label>
                 <p id="date-hint" class="hint">{ t.date_hint }</p>
-                if let Some(message) = *error {
-                    <p id="date-error" class="field-error" role="alert">{ message }</p>
+                if let Some(problem) = *error {
+                    <p id="date-error" class="field-error" role="alert">{ problem.message(&t) }</p>
                 }
-                <input id="date-input" ref={input} type="date" {max} min="1900-01-01" autocomplete="off"
+                <input id="date-input" ref={input} type="date" name="date" {max} min="1900-01-01" autocomplete="off" {value}
                     aria-invalid={error.is_some().to_string()} aria-describedby={described_by} />
             </div>
             <button type="submit" class="button primary">{ t.date_continue }</button>

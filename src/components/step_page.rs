@@ -19,7 +19,10 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
 
     let main_part = match node.kind {
         NodeKind::Question | NodeKind::Step => options(app, &t, guide, walk),
-        NodeKind::Date => html! { <DateForm guide={Kept(guide)} walk={walk.clone()} lang={app.lang} embed={app.embed} /> },
+        NodeKind::Date => html! {
+            <DateForm guide={Kept(guide)} walk={walk.clone()} lang={app.lang} embed={app.embed} today={app.today}
+                action={app.href(Link::to_step(guide, walk))} refused={app.refused_date.clone()} />
+        },
         NodeKind::Resolved | NodeKind::Escalate(_) => outcome(app, &t, guide, walk),
     };
     let back = (!walk.is_at_start()).then(|| {
@@ -36,7 +39,8 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
         };
         html! { <a class="button" {href} {onclick}>{ "← " }{ t.back }</a> }
     });
-    let share = format!("{}{}", browser::page_url(), Link::to_step(guide, walk).encode());
+    // Without a language: whoever opens it sees their own.
+    let share = Link::to_step(guide, walk).encode();
 
     html! {
         <section class="screen step" aria-labelledby="screen-title">
@@ -61,7 +65,7 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
             <div class="actions">
                 { for back }
                 <a class="button" href={app.href(Link::start())}>{ t.start_again }</a>
-                <CopyButton text={AttrValue::from(share)} label={t.copy_link} done={t.link_copied} lang={app.lang} />
+                <CopyButton text={AttrValue::from(share)} address=true label={t.copy_link} done={t.link_copied} lang={app.lang} />
             </div>
         </section>
     }

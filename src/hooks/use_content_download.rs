@@ -1,5 +1,6 @@
 use yew::prelude::*;
 
+#[cfg(feature = "csr")]
 use crate::content;
 use crate::state::{Action, State};
 
@@ -10,6 +11,9 @@ pub fn use_content_download(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
     let needed = state.catalog.is_none();
     use_effect_with(state.load_attempt, move |_| {
+        #[cfg(not(feature = "csr"))]
+        let _ = (needed, dispatcher);
+        #[cfg(feature = "csr")]
         if needed {
             wasm_bindgen_futures::spawn_local(async move {
                 match content::download().await {

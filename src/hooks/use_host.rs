@@ -8,11 +8,12 @@ use crate::state::{Screen, Store};
 /// on screen: the first call says the widget is ready, then each step and each resolution.
 #[hook]
 pub fn use_host(state: &Store) {
-    match &state.screen {
+    let shown = match &state.screen {
         Screen::Step { guide, walk, .. } => {
             let node = walk.current_node(guide);
-            host::show(&guide.id, &node.id, matches!(node.kind, NodeKind::Resolved))
+            (guide.id.to_string(), node.id.to_string(), matches!(node.kind, NodeKind::Resolved))
         }
-        _ => host::show("", "", false),
-    }
+        _ => Default::default(),
+    };
+    use_effect_with(shown, |(guide, node, resolved)| host::show(guide, node, *resolved));
 }

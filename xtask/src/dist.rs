@@ -2,10 +2,8 @@
 //!  - the downloadable guide pack;
 //!  - in release builds, a second, stricter wasm-opt pass and terser on wasm-bindgen's JS glue
 //!    and snippets (Trunk's own JS minifier gives up on them): the first load has a 100 KB budget;
-//!  - the start screen prerendered into `index.html`, so the first question shows and its answers
-//!    work before the wasm arrives, with a small boot script deciding whether it fits the link;
-//!  - the inline loader script moved into a file, so a strict Content-Security-Policy can forbid
-//!    inline scripts;
+//!  - Trunk's inline loader module moved into a file (the server allows the page's other inline
+//!    script and style by their hashes; it draws every page into `#app`, see docs/rendering.md);
 //!  - the widget's glue and wasm named after their final bytes (they are cached for good);
 //!  - no `modulepreload` of the snippets (the glue imports them; the connections are better
 //!    spent on the boot script and the wasm);
@@ -15,8 +13,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use jmo_guide::link::Link;
-use jmo_guide::Lang;
 
 use crate::tools;
 
@@ -41,14 +37,7 @@ pub fn finish(staging: &Path) -> Result<(), String> {
     let index_path = staging.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let index = rename_by_final_content(staging, &index)?;
-    let boot_path = staging.join("boot.js");
-    write(&boot_path, &BOOT_JS.replace("PACK", &format!("'./{pack_name}'")))?;
-    minify_js(&boot_path, false)?;
-    let boot = std::fs::read(&boot_path).map_err(|e| format!("{}: {e}", boot_path.display()))?;
-    let boot_name = format!("boot-{:016x}.js", fnv(&boot));
-    std::fs::rename(&boot_path, staging.join(&boot_name)).map_err(|e| format!("{boot_name}: {e}"))?;
-    let index = insert_start_screen(&index, &start_screen_html(&content)?, &boot_name)?;
-    let index = externalize_inline_scripts(staging, &index)?;
+    let index = externalize_inline_modules(staging, &index)?;
     let index = drop_snippet_preloads(&index);
     let index = update_integrity(staging, &index)?;
     write(&index_path, &index)?;
@@ -158,139 +147,6 @@ fn run(mut command: Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// The start screen exactly as the widget renders it for `#/` in Indonesian (src/app.rs,
-/// src/components/header.rs, src/components/start_screen.rs; crates/e2e/tests/prerender.rs
-/// checks that they match), hidden until the boot script has checked that it fits the link.
-fn start_screen_html(content: &jmo_guide::load::Content) -> Result<String, String> {
-    let lang = Lang::Id;
-    let shell = |key: &str| {
-        content.shell_texts.iter().find(|(k, _)| k == key).map(|(_, t)| esc(t.get(lang))).ok_or(format!("content/ui.toml has no shell.{key}"))
-    };
-    // What the widget compiles in (build.rs): the catalog without the guides' steps.
-    let head = jmo_guide::pack::head(&content.catalog);
-    let start_href = Link::start().encode();
-    let mut guides = String::new();
-    for guide in head.start_guides() {
-        let href = Link { guide: Some(guide.id.to_string()), ..Link::start() };
-        guides += &format!(
-            "<li><a class=\"choice\" href=\"{}\"><span class=\"choice-label\">{}</span>{}</a></li>",
-            esc(&href.encode()),
-            esc(guide.title.get(lang)),
-            if guide.summary.is_empty() { String::new() } else { format!("<span class=\"choice-hint\">{}</span>", esc(guide.summary.get(lang))) }
-        );
-    }
-    let intro: String = head.start.intro.paragraphs(lang).map(|p| format!("<p class=\"lead\">{}</p>", esc(p))).collect();
-    let lang_button = |code: &str, pressed: bool, name: String| {
-        format!("<button type=\"button\" class=\"lang\" lang=\"{code}\" aria-pressed=\"{pressed}\">{name}</button>")
-    };
-    Ok(format!(
-        "<div class=\"page\" hidden>\
-           <a class=\"skip-link\" href=\"#main\">{skip}</a>\
-           <header class=\"header\"><a class=\"brand\" href=\"{start}\">{app}</a>\
-             <div class=\"lang-switch\" role=\"group\" aria-label=\"{language}\">{id}{en}</div></header>\
-           <main id=\"main\" tabindex=\"-1\"><section class=\"screen start\" aria-labelledby=\"screen-title\">\
-             <h1 id=\"screen-title\" tabindex=\"-1\">{title}</h1>{intro}<ul class=\"choices\">{guides}</ul></section></main>\
-           <footer class=\"footer\"><p>{privacy}</p><p><a href=\"{check}\">{check_link}</a></p></footer>\
-         </div>",
-        skip = shell("skip_to_content")?,
-        start = esc(&start_href),
-        app = shell("app_name")?,
-        language = shell("language")?,
-        id = lang_button("id", true, shell("lang_id_name")?),
-        en = lang_button("en", false, shell("lang_en_name")?),
-        title = esc(head.start.title.get(lang)),
-        privacy = shell("privacy_note")?,
-        // src/state.rs: CHECK_PAGE, the "check my complaint" screen.
-        check = "#/check",
-        check_link = shell("check_link")?,
-    ))
-}
-
-/// Decides, before anything is painted, between the prerendered start screen and the "loading"
-/// message: the prerender only fits a plain (not embedded) start link in Indonesian (from the
-/// link, else the language stored on this device, as src/state.rs decides). Until the wasm takes
-/// over it also keeps the prerender honest: the language buttons, a followed answer link (which
-/// shows the loading message and starts downloading the guides), and focus carried over.
-const BOOT_JS: &str = r##"(function () {
-  var d = document, app = d.getElementById('app');
-  var page = app && app.querySelector('.page'), boot = app && app.querySelector('.boot');
-  if (!page || !boot) return;
-  var focused = -1, started = false, preloaded = false;
-  // What `#…` opens: { lang, embed } for a start link, 'step' for a guide, null for a bad link.
-  function open(h) {
-    var link = { lang: null, embed: false };
-    if (h.slice(0, 2) !== '#/') return link;
-    if (h.length > 2048) return null;
-    var q = h.indexOf('?'), path = q < 0 ? h.slice(2) : h.slice(2, q), bad = false;
-    (q < 0 ? '' : h.slice(q + 1)).split('&').forEach(function (p) {
-      var i = p.indexOf('='), k = i < 0 ? p : p.slice(0, i), v = i < 0 ? '' : p.slice(i + 1);
-      if (k === 'lang') { if (v === 'id' || v === 'en') link.lang = v; else bad = true; }
-      if (k === 'embed') link.embed = v === '1';
-      if (k === 'a' && v.replace(/~/g, '')) bad = true;
-    });
-    // A guide (or a bad link); `#/check` is the form module's screen.
-    if (path.replace(/\//g, '')) return path === 'check' ? null : 'step';
-    return bad ? null : link;
-  }
-  function stored() {
-    try { var l = localStorage.getItem('jmo.lang'); return l === 'id' || l === 'en' ? l : null; } catch (e) { return null; }
-  }
-  function show(keep) {
-    var link = open(location.hash);
-    // Embedded, the widget adds a close button the prerender does not have: it waits for the wasm.
-    var fits = !!link && link !== 'step' && !link.embed && (link.lang || stored() || 'id') === 'id';
-    if (link === 'step' && !preloaded) {
-      // The guides are needed at once: download them beside the wasm.
-      preloaded = true;
-      var l = d.createElement('link');
-      l.rel = 'preload'; l.as = 'fetch'; l.crossOrigin = 'anonymous'; l.href = PACK;
-      d.head.appendChild(l);
-    }
-    if (!fits && !keep) focused = -1;
-    page.hidden = !fits;
-    boot.hidden = fits;
-  }
-  show(true);
-  addEventListener('hashchange', function () { if (!started) show(false); });
-  page.addEventListener('focusin', function (e) { focused = [].indexOf.call(page.querySelectorAll('*'), e.target); });
-  page.addEventListener('click', function (e) {
-    var b = e.target.closest && e.target.closest('button.lang');
-    if (!b) return;
-    // As the widget's language switch does: remember it, and drop a `lang=` from the link.
-    try { localStorage.setItem('jmo.lang', b.getAttribute('lang')); } catch (x) {}
-    var link = open(location.hash);
-    if (location.hash.indexOf('lang=') >= 0 && link && link !== 'step') history.replaceState(null, '', '#/');
-    show(true);
-  });
-  addEventListener('TrunkApplicationStarted', function () {
-    started = true;
-    // The widget replaced the prerender with the same markup: keep the focus where it was.
-    var a = d.activeElement;
-    if (focused >= 0 && (!a || a === d.body) && app.querySelector('.start')) {
-      var el = app.querySelector('.page').querySelectorAll('*')[focused];
-      if (el && el.focus) el.focus();
-    }
-  });
-})();
-"##;
-
-/// Puts the prerendered start screen and the boot script into `#app`, before its `<noscript>`:
-/// the boot script runs once both it and the (hidden) loading message are parsed, and before the
-/// first paint (it is fetched beside the stylesheet, which holds painting anyway).
-fn insert_start_screen(index: &str, screen: &str, boot_name: &str) -> Result<String, String> {
-    let app = ["<div id=app>", "<div id=\"app\">"].iter().find_map(|tag| index.find(tag)).ok_or("index.html has no <div id=\"app\">")?;
-    let at = index[app..].find("<noscript").map(|i| app + i).ok_or("index.html: #app must keep its <noscript> message")?;
-    let boot = &index[app..at];
-    if !boot.contains("class=boot") && !boot.contains("class=\"boot\"") || !boot.contains("hidden") {
-        return Err("index.html: #app must start with its loading message, `<p class=\"boot\" role=\"status\" hidden>`".into());
-    }
-    Ok(format!("{}{screen}<script src=\"./{boot_name}\"></script>{}", &index[..at], &index[at..]))
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Drops Trunk's `modulepreload` of wasm-bindgen's snippets (the JS the Rust code imports): the
 /// glue imports them, and it is preloaded itself. Over HTTP/1.1 a browser opens six connections
 /// to a host, and these small files took the ones the boot script and the wasm need at once.
@@ -376,9 +232,10 @@ fn precompress(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Moves each inline `<script>` (Trunk's loader) into its own file. Tolerant of how the tag is
-/// written (minified HTML drops the quotes), and refuses to leave any inline script behind.
-fn externalize_inline_scripts(staging: &Path, index: &str) -> Result<String, String> {
+/// Moves each inline module `<script type="module">` (Trunk's loader) into its own file, so the
+/// page has one small inline script only (index.html's old-link redirect, allowed by its hash).
+/// Tolerant of how the tag is written (minified HTML drops the quotes).
+fn externalize_inline_modules(staging: &Path, index: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = index;
     while let Some(start) = rest.find("<script") {
@@ -386,14 +243,13 @@ fn externalize_inline_scripts(staging: &Path, index: &str) -> Result<String, Str
         let tag = &rest[start..=tag_end];
         let close = rest[tag_end..].find("</script>").map(|i| tag_end + i).ok_or("unclosed <script>")?;
         out.push_str(&rest[..start]);
-        if tag.contains("src=") {
+        if tag.contains("src=") || !tag.contains("module") {
             out.push_str(&rest[start..close + "</script>".len()]);
         } else {
             let script = rest[tag_end + 1..close].trim();
             let name = format!("loader-{:016x}.js", fnv(script.as_bytes()));
             write(&staging.join(&name), script)?;
-            let module = if tag.contains("module") { " type=\"module\"" } else { "" };
-            out.push_str(&format!("<script{module} src=\"./{name}\"></script>"));
+            out.push_str(&format!("<script type=\"module\" src=\"/{name}\"></script>"));
         }
         rest = &rest[close + "</script>".len()..];
     }
@@ -465,16 +321,15 @@ mod tests {
     }
 
     #[test]
-    fn the_start_screen_goes_into_app_before_noscript() {
-        let index = "<body><div id=app><p class=boot role=status hidden>Memuat</p><noscript>no js</noscript></div></body>";
-        let out = insert_start_screen(index, "<div class=\"page\" hidden>S</div>", "boot-1.js").unwrap();
-        assert_eq!(
-            out,
-            "<body><div id=app><p class=boot role=status hidden>Memuat</p><div class=\"page\" hidden>S</div>\
-             <script src=\"./boot-1.js\"></script><noscript>no js</noscript></div></body>"
-        );
-        // A visible loading message would flash before the prerendered screen.
-        assert!(insert_start_screen("<div id=app><p class=boot>M</p><noscript></noscript></div>", "", "b.js").is_err());
+    fn only_inline_modules_move_into_files() {
+        let dir = tempdir().join("modules");
+        std::fs::create_dir_all(&dir).unwrap();
+        let index = "<script>if(location.hash)x()</script><script type=module>import init from '/w.js';init()</script><script src=/a.js></script>";
+        let out = externalize_inline_modules(&dir, index).unwrap();
+        let name = format!("loader-{:016x}.js", fnv(b"import init from '/w.js';init()"));
+        assert_eq!(out, format!("<script>if(location.hash)x()</script><script type=\"module\" src=\"/{name}\"></script><script src=/a.js></script>"));
+        assert_eq!(std::fs::read_to_string(dir.join(&name)).unwrap(), "import init from '/w.js';init()");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn tempdir() -> PathBuf {

@@ -1,5 +1,7 @@
-//! Step links: the part after `#` in the widget's URL, e.g.
-//! `#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en`.
+//! Step links: the path and query of a page of the widget, e.g.
+//! `/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en`. The server renders that page and
+//! the widget follows the same links in-page. Links shared before pages had paths put the same
+//! text after a `#` (`/#/login/otp_missing?…`); [`Link::decode`] reads both forms, forever.
 //!
 //! A link names a guide, optionally the step, and the answers that led there, so it reopens the
 //! same step on another device. It carries ids only, never anything a participant typed.
@@ -67,9 +69,9 @@ impl Link {
         self
     }
 
-    /// The fragment, starting with `#/`.
+    /// The page's path and query, starting with `/`.
     pub fn encode(&self) -> String {
-        let mut out = String::from("#/");
+        let mut out = String::from("/");
         if let Some(guide) = &self.guide {
             out.push_str(guide);
             if let Some(node) = &self.node {
@@ -106,15 +108,24 @@ impl Link {
         out
     }
 
-    /// Reads a fragment (with or without the leading `#`). Unknown parameters are ignored, so
-    /// older widgets open newer links; anything malformed is an error, never a panic.
-    pub fn decode(fragment: &str) -> Result<Link, LinkError> {
-        if fragment.len() > MAX_LINK_LEN {
+    /// Reads a page's path and query (`/login?a=…`), or an old link's fragment (`#/login?a=…`).
+    /// Unknown parameters are ignored, so older widgets open newer links; `~`, `.` and `_` may
+    /// arrive percent-encoded (some apps encode what they pass on); anything malformed is an
+    /// error, never a panic.
+    pub fn decode(address: &str) -> Result<Link, LinkError> {
+        if address.len() > MAX_LINK_LEN {
             return Err(LinkError::TooLong);
         }
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        let fragment = fragment.strip_prefix('/').unwrap_or(fragment);
-        let (path, query) = fragment.split_once('?').unwrap_or((fragment, ""));
+        let address = address.strip_prefix('#').unwrap_or(address);
+        let address = address.strip_prefix('/').unwrap_or(address);
+        let (path, query) = address.split_once('?').unwrap_or((address, ""));
+        let unescaped;
+        let query = if query.contains('%') {
+            unescaped = unescape_ids(query)?;
+            unescaped.as_str()
+        } else {
+            query
+        };
         let mut link = Link::default();
 
         let mut segments = path.split('/').filter(|s| !s.is_empty());
@@ -141,6 +152,26 @@ impl Link {
         }
         Ok(link)
     }
+}
+
+/// Percent-decodes the few characters an id path may hold besides letters and digits.
+fn unescape_ids(query: &str) -> Result<String, LinkError> {
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let code = rest.get(at + 1..at + 3).ok_or(LinkError::BadAnswer)?;
+        out.push(match code.to_ascii_uppercase().as_str() {
+            "7E" => '~',
+            "2E" => '.',
+            "5F" => '_',
+            "2D" => '-',
+            _ => return Err(LinkError::BadAnswer),
+        });
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 fn decode_answers(value: &str) -> Result<Vec<(String, String)>, LinkError> {
@@ -211,11 +242,17 @@ mod tests {
             embed: true,
         };
         let text = link.encode();
-        assert_eq!(text, "#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1");
-        assert_eq!(Link::decode(&text), Ok(link));
+        assert_eq!(text, "/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1");
+        assert_eq!(Link::decode(&text), Ok(link.clone()));
         assert_eq!(Link::decode(""), Ok(Link::start()));
+        assert_eq!(Link::start().encode(), "/");
+        assert_eq!(Link::decode("/"), Ok(Link::start()));
+        assert_eq!(Link::decode("/?lang=en").unwrap().lang, Some(Lang::En));
+        // Links shared before pages had paths: the same text after `#`.
+        assert_eq!(Link::decode("#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1"), Ok(link.clone()));
         assert_eq!(Link::decode("#/"), Ok(Link::start()));
-        assert_eq!(Link::decode("#/?lang=en").unwrap().lang, Some(Lang::En));
+        // Apps that percent-encode what they pass on.
+        assert_eq!(Link::decode("/login/otp_missing?a=what%5Fhappens%2Eno_otp%7Eotp_wait.no&lang=en&embed=1"), Ok(link));
     }
 
     #[test]
@@ -231,6 +268,9 @@ mod tests {
             "#/?a=x.y",
             "#/login/%20",
             "#/lo gin",
+            "/login?a=q.a%7",
+            "/login?a=q.a%3Cb",
+            "/login/a/b",
         ] {
             assert!(Link::decode(bad).is_err(), "{bad} should be refused");
         }

@@ -109,7 +109,7 @@ pub fn is_allowed_href(href: &str) -> bool {
 }
 
 /// Fragments the widget uses for its own pages (`#/check`: "check my complaint").
-pub const RESERVED_GUIDE_IDS: &[&str] = &["check"];
+pub const RESERVED_GUIDE_IDS: &[&str] = &["check", "api", "staff", "index.html", "embed-origins.json", "snippets"];
 
 fn check_guide(catalog: &Catalog, guide: &Guide, problems: &mut Vec<Problem>) {
     let file = guide_file(&guide.id);
@@ -118,7 +118,7 @@ fn check_guide(catalog: &Catalog, guide: &Guide, problems: &mut Vec<Problem>) {
         report(None, "guide id must be lower case letters, digits, `_` or `-`".into());
     }
     if RESERVED_GUIDE_IDS.contains(&&*guide.id) {
-        report(None, format!("guide id `{}` is reserved for a page of the widget (`#/{}`)", guide.id, guide.id));
+        report(None, format!("guide id `{}` is reserved for a page or file of the server (`/{}`)", guide.id, guide.id));
     }
     check_text(&guide.title, "title", true, |m| report(None, m));
     check_text(&guide.summary, "summary", false, |m| report(None, m));

@@ -193,18 +193,39 @@ fn something_else_goes_straight_to_a_complaint() {
     assert_eq!(start.current_node(other).escalation().unwrap().category, Some(Category::Other));
 }
 
+fn staff_links(file: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    doc.split("https://<host>/").skip(1).map(|rest| format!("/{}", rest.split('`').next().unwrap())).collect()
+}
+
 #[test]
 fn every_link_in_the_staff_guide_opens_a_step_and_every_guide_is_listed() {
     let catalog = catalog();
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/staff-links.md")).unwrap();
-    let links: Vec<&str> = doc.split("https://<host>/").skip(1).map(|rest| rest.split('`').next().unwrap()).collect();
+    let links = staff_links("../../docs/staff-links.md");
     assert!(links.len() >= 20, "{links:?}");
     for link in &links {
+        assert!(!link.contains('#'), "docs/staff-links.md: {link} is not a path link");
         let decoded = Link::decode(link).unwrap_or_else(|e| panic!("docs/staff-links.md: {link}: {e:?}"));
         assert_ne!(catalog.open(&decoded), Opened::NotFound, "docs/staff-links.md: {link} opens nothing");
     }
     for guide in catalog.guides.iter() {
-        let entry = format!("#/{}", guide.id);
-        assert!(links.contains(&entry.as_str()), "docs/staff-links.md does not list {entry}");
+        let entry = format!("/{}", guide.id);
+        assert!(links.contains(&entry), "docs/staff-links.md does not list {entry}");
+    }
+}
+
+/// The staff guide as it was when links were fragments (`https://<host>/#/login`): those links were
+/// sent to participants and must open the same step forever.
+#[test]
+fn every_link_already_shared_in_the_old_form_opens_the_same_step_as_its_path_link() {
+    let catalog = catalog();
+    let old = staff_links("tests/fixtures/staff-links-hash-form.md");
+    assert!(old.len() >= 20 && old.iter().all(|l| l.starts_with("/#/")), "{old:?}");
+    for link in &old {
+        let fragment = link.trim_start_matches('/');
+        let path = &fragment[1..];
+        let opened = catalog.open(&Link::decode(fragment).unwrap_or_else(|e| panic!("{link}: {e:?}")));
+        assert_ne!(opened, Opened::NotFound, "{link} opens nothing");
+        assert_eq!(opened, catalog.open(&Link::decode(path).unwrap()), "{link} and {path} differ");
     }
 }

@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::limits::{rate_limit, shed_load, time_limit, IpLimit};
 use crate::routes::{attachments, complaints, fallback, openapi, staff, status};
 use crate::state::AppState;
+use crate::pages::{self, Shell};
 use crate::widget;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -17,6 +18,7 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -46,10 +48,15 @@ impl Limiters {
     }
 }
 
-pub fn content_security_policy(frame_ancestors: &str) -> String {
+/// The policy of every response: scripts and styles from this server only, plus the page
+/// shell's inline ones by their hashes (no `unsafe-inline`, no `unsafe-eval`).
+pub fn content_security_policy(frame_ancestors: &str, shell: &Shell) -> String {
+    let with = |hashes: &[String]| hashes.iter().map(|h| format!(" {h}")).collect::<String>();
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; img-src 'self' data: blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}",
+        with(&shell.script_hashes),
+        with(&shell.style_hashes),
     )
 }
 
@@ -98,13 +105,20 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .with_state(app);
 
+    let shell = Arc::new(Shell::load(&config.widget_dir).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the built index.html cannot hold pages; serving bare pages");
+        Shell::parse(pages::BARE_SHELL).expect("the bare shell parses")
+    }));
+    // Every address that is not a file is a page of the widget, drawn here.
+    let page = any(pages::handle).with_state(shell.clone()).layer(CompressionLayer::new());
     let files = ServeDir::new(&config.widget_dir)
         .precompressed_br()
         .precompressed_gzip()
-        .append_index_html_on_directories(true)
-        .not_found_service(axum::routing::any(fallback::not_found).with_state(()));
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(page);
     let widget = Router::new().fallback_service(files).layer(from_fn(widget::cache_control));
-    let csp = HeaderValue::from_str(&content_security_policy(&config.frame_ancestors))
+    let csp = HeaderValue::from_str(&content_security_policy(&config.frame_ancestors, &shell))
         .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
     let slots = Arc::new(Semaphore::new(config.max_in_flight));
 

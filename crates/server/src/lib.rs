@@ -13,6 +13,7 @@ mod error;
 pub mod images;
 pub mod intake;
 mod limits;
+pub mod pages;
 mod routes;
 pub mod state;
 pub mod store;

@@ -47,7 +47,7 @@ pub fn DeliveryStatus(props: &Props) -> Html {
                     <p>{ due }</p>
                     <p class="hint">{ t.status_keep_ticket }</p>
                     <p class="actions">
-                        <a class="button" href="#/check">{ t.check_link }</a>
+                        <a class="button" href={format!("/check?lang={}", lang.as_str())}>{ t.check_link }</a>
                         <button type="button" class="button" onclick={forget}>{ t.status_forget }</button>
                     </p>
                 </>
