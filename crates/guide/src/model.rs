@@ -68,7 +68,12 @@ pub struct Catalog {
     pub channels: List<Channel>,
     /// Texts of the widget's step pages (`steps.*` in `content/ui.toml`), by key.
     pub texts: List<(Text, Localized)>,
+    /// Public holidays and *cuti bersama* (`content/holidays/<year>.toml`) and the month names
+    /// (`content/calendar.toml`): every working-day rule counts with it.
+    pub calendar: Calendar,
 }
+
+pub use crate::date::{Calendar, DayOff, DayOffKind, HolidayYear};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartScreen {
@@ -142,6 +147,9 @@ pub struct Choice {
     pub next: Text,
     /// Date branches only: chosen while this much time has not yet passed.
     pub below: Option<Limit>,
+    /// Date branches with a limit only (may be empty): a sentence with `{date}`, the day the
+    /// limit is reached, e.g. "Anda bisa mengajukan klaim mulai {date}." See `Walk::date_text`.
+    pub date_text: Localized,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
