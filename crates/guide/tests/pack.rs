@@ -25,6 +25,8 @@ fn the_head_keeps_the_start_screen_and_guide_titles_only() {
     assert_eq!(head.guides.len(), catalog.guides.len());
     assert!(head.guides.iter().all(|g| g.nodes.is_empty()));
     assert_eq!(head.guides[0].title, catalog.guides[0].title);
+    assert!(head.calendar.years.is_empty(), "the holidays travel with the guides, not in the first load");
+    assert!(!catalog.calendar.years.is_empty());
 }
 
 #[test]
