@@ -96,6 +96,7 @@ impl Emit for Catalog {
         field(out, "channels", &self.channels);
         field(out, "texts", &self.texts);
         field(out, "calendar", &self.calendar);
+        field(out, "search", &self.search);
         out.push('}');
     }
 }
@@ -144,6 +145,7 @@ impl Emit for Node {
         field(out, "steps", &self.steps);
         field(out, "links", &self.links);
         field(out, "channels", &self.channels);
+        field(out, "keywords", &self.keywords);
         field(out, "options", &self.options);
         out.push('}');
     }
@@ -234,6 +236,15 @@ impl Emit for DayOff {
             d.year, d.month, d.day, self.kind
         );
         field(out, "name", &self.name);
+        out.push('}');
+    }
+}
+
+impl Emit for SearchWords {
+    fn emit(&self, out: &mut String) {
+        out.push_str("::jmo_guide::SearchWords{");
+        field(out, "synonyms", &self.synonyms);
+        field(out, "stopwords", &self.stopwords);
         out.push('}');
     }
 }

@@ -79,6 +79,7 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let ui = read("ui.toml", false);
     let lock = read("published.lock", false).unwrap_or_default();
     let calendar_text = read("calendar.toml", true);
+    let search_text = read("search.toml", false);
     let mut holiday_names: Vec<String> = std::fs::read_dir(root.join("holidays"))
         .into_iter()
         .flatten()
@@ -112,6 +113,7 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let start = start.and_then(|text| collect(&mut problems, parse_start(&text)));
     let channels = channels.and_then(|text| collect(&mut problems, parse_channels(&text)));
     let ui = ui.map(|text| collect(&mut problems, parse_ui(&text))).unwrap_or(Some((Vec::new(), Vec::new())));
+    let search = search_text.map(|text| collect(&mut problems, parse_search(&text))).unwrap_or(Some(SearchWords::default()));
     let month_names = calendar_text.and_then(|text| collect(&mut problems, parse_calendar(&text)));
     let mut years = Vec::new();
     for (name, text) in holiday_texts {
@@ -140,8 +142,8 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
         }
     }
 
-    match (start, channels, ui, month_names) {
-        (Some(start), Some(channels), Some((shell_texts, step_texts)), Some(month_names)) if problems.is_empty() => Ok(Content {
+    match (start, channels, ui, month_names, search) {
+        (Some(start), Some(channels), Some((shell_texts, step_texts)), Some(month_names), Some(search)) if problems.is_empty() => Ok(Content {
             catalog: Catalog {
                 version: Cow::Owned(hash.hex()),
                 start,
@@ -149,6 +151,7 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
                 channels: Cow::Owned(channels),
                 texts: Cow::Owned(step_texts.into_iter().map(|(k, t)| (Cow::Owned(k), t)).collect()),
                 calendar: Calendar { years: Cow::Owned(years), month_names },
+                search,
             },
             published: parse_lock(&lock),
             shell_texts,
@@ -245,6 +248,40 @@ pub fn parse_channels(source: &str) -> Result<Vec<Channel>, Vec<Problem>> {
         .into_iter()
         .map(|c| Channel { id: Cow::Owned(c.id), label: text(c.label), note: text(c.note), href: Cow::Owned(c.href) })
         .collect())
+}
+
+pub const SEARCH_FILE: &str = "content/search.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default)]
+    synonyms: BTreeMap<String, String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// `search.toml`: `[synonyms]` variant = "what it means", and `stopwords`.
+pub fn parse_search(source: &str) -> Result<SearchWords, Vec<Problem>> {
+    let raw: RawSearch = toml::from_str(source).map_err(|e| toml_problem(SEARCH_FILE, e))?;
+    let mut problems = Vec::new();
+    for (variant, meaning) in &raw.synonyms {
+        let words = crate::search::words(variant);
+        if words.is_empty() || words.join(" ") != variant.as_str() || crate::search::words(meaning).is_empty() {
+            problems.push(Problem {
+                file: SEARCH_FILE.into(),
+                node: Some(variant.clone()),
+                message: "a synonym is lower-case words separated by single spaces, and means some words".into(),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(SearchWords {
+        synonyms: Cow::Owned(raw.synonyms.into_iter().map(|(v, m)| (Cow::Owned(v), Cow::Owned(m))).collect()),
+        stopwords: Cow::Owned(raw.stopwords.into_iter().map(Cow::Owned).collect()),
+    })
 }
 
 #[derive(Deserialize)]
@@ -397,6 +434,8 @@ struct RawNode {
     #[serde(default)]
     channels: Vec<String>,
     #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
     option: Vec<RawChoice>,
     #[serde(default)]
     branch: Vec<RawChoice>,
@@ -517,6 +556,7 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
         steps: Cow::Owned(raw.steps.into_iter().map(Localized::from).collect()),
         links: Cow::Owned(raw.link.into_iter().map(|l| ExternalLink { label: text(l.label), href: Cow::Owned(l.href) }).collect()),
         channels: Cow::Owned(raw.channels.into_iter().map(Cow::Owned).collect()),
+        keywords: Cow::Owned(raw.keywords.into_iter().map(Cow::Owned).collect()),
         options: Cow::Owned(options),
     }
 }

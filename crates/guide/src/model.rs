@@ -71,6 +71,17 @@ pub struct Catalog {
     /// Public holidays and *cuti bersama* (`content/holidays/<year>.toml`) and the month names
     /// (`content/calendar.toml`): every working-day rule counts with it.
     pub calendar: Calendar,
+    /// Synonyms and filler words of the word search (`content/search.toml`).
+    pub search: SearchWords,
+}
+
+/// How the word search reads what a participant types: informal spellings and abbreviations
+/// mapped to the words the guides use, and words that say nothing about the problem.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchWords {
+    /// Variant (one or more words) → the words it stands for: `gk` → `tidak`, `pw` → `kata sandi`.
+    pub synonyms: List<(Text, Text)>,
+    pub stopwords: List<Text>,
 }
 
 pub use crate::date::{Calendar, DayOff, DayOffKind, HolidayYear};
@@ -111,6 +122,9 @@ pub struct Node {
     pub steps: List<Localized>,
     pub links: List<ExternalLink>,
     pub channels: List<Text>,
+    /// Words and phrases participants type for this step ("otp gk masuk"), for the word search;
+    /// never shown.
+    pub keywords: List<Text>,
     /// Answers of a question or step, branches of a date question; empty for outcomes.
     pub options: List<Choice>,
 }

@@ -43,6 +43,13 @@ pub fn pack(catalog: &Catalog) -> String {
         w.s(key);
         w.text(text);
     }
+    w.n(catalog.search.synonyms.len());
+    for (variant, meaning) in catalog.search.synonyms.iter() {
+        w.s(variant);
+        w.s(meaning);
+    }
+    w.n(catalog.search.stopwords.len());
+    catalog.search.stopwords.iter().for_each(|s| w.s(s));
     w.text(&catalog.calendar.month_names);
     w.n(catalog.calendar.years.len());
     for y in catalog.calendar.years.iter() {
@@ -113,6 +120,8 @@ impl Writer {
         }
         self.n(n.channels.len());
         n.channels.iter().for_each(|c| self.s(c));
+        self.n(n.keywords.len());
+        n.keywords.iter().for_each(|k| self.s(k));
         self.n(n.options.len());
         for o in n.options.iter() {
             self.s(&o.id);
@@ -183,6 +192,7 @@ impl Reader<'_> {
             steps: self.list(Self::text)?,
             links: self.list(|r| Ok(ExternalLink { label: r.text()?, href: r.s()? }))?,
             channels: self.list(Self::s)?,
+            keywords: self.list(Self::s)?,
             options: self.list(|r| {
                 Ok(Choice { id: r.s()?, label: r.text()?, next: r.s()?, below: limit(&r.s()?)?, date_text: r.text()? })
             })?,
@@ -214,6 +224,7 @@ pub fn unpack(text: &str) -> Result<Catalog> {
     let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
     let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
     let texts = r.list(|r| Ok((r.s()?, r.text()?)))?;
+    let search = SearchWords { synonyms: r.list(|r| Ok((r.s()?, r.s()?)))?, stopwords: r.list(Reader::s)? };
     let month_names = r.text()?;
     let years = r.list(|r| {
         let year = r.n()? as i32;
@@ -253,7 +264,7 @@ pub fn unpack(text: &str) -> Result<Catalog> {
             return Err(UnpackError::Inconsistent);
         }
     }
-    Ok(Catalog { version, start, guides, channels, texts, calendar })
+    Ok(Catalog { version, start, guides, channels, texts, calendar, search })
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.
@@ -263,5 +274,5 @@ pub fn head(catalog: &Catalog) -> Catalog {
         .iter()
         .map(|g| Guide { nodes: Cow::Owned(Vec::new()), redirects: Cow::Owned(Vec::new()), start: Cow::Owned(String::new()), ..g.clone() })
         .collect::<Vec<_>>();
-    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), texts: Cow::Owned(Vec::new()), calendar: Calendar::default(), ..catalog.clone() }
+    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), texts: Cow::Owned(Vec::new()), calendar: Calendar::default(), search: SearchWords::default(), ..catalog.clone() }
 }

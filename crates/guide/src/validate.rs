@@ -171,6 +171,11 @@ fn check_node(catalog: &Catalog, guide: &Guide, node: &Node, report: &mut dyn Fn
             report(format!("link `{}` must start with https://, tel: or mailto:", link.href));
         }
     }
+    for keyword in node.keywords.iter() {
+        if keyword.trim().is_empty() || keyword.chars().any(char::is_control) {
+            report(format!("keyword {keyword:?} must be words, without line breaks"));
+        }
+    }
     for channel in node.channels.iter() {
         if catalog.channel(channel).is_none() {
             report(format!("unknown channel `{channel}` (see content/channels.toml)"));
