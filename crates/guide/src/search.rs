@@ -140,7 +140,7 @@ impl Index {
                     continue;
                 }
                 let mut entry = Entry { guide: g, node: n, stems: HashMap::new(), phrases: Vec::new() };
-                let mut add = |entry: &mut Entry, text: &str, weight: f32| {
+                let add = |entry: &mut Entry, text: &str, weight: f32| {
                     for stem in index.stems(text) {
                         let slot = entry.stems.entry(stem).or_insert(0.0);
                         *slot = slot.max(weight);
