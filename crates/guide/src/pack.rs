@@ -9,7 +9,7 @@ use crate::model::*;
 
 const SEP: char = '\u{1f}';
 /// The format version: `-2` added the calendar and the date branches' `date_text`.
-const MAGIC: &str = "jmo-guide-pack-2";
+pub const MAGIC: &str = "jmo-guide-pack-2";
 /// Bounds on counts read from a file, so a damaged one cannot ask for huge allocations.
 const MAX_COUNT: usize = 10_000;
 
