@@ -42,6 +42,14 @@ fn truncated_or_foreign_files_are_refused() {
 }
 
 #[test]
+fn a_pack_of_the_previous_format_is_refused_and_a_new_format_renames_the_file() {
+    let text = pack(&shipped());
+    assert!(text.starts_with("jmo-guide-pack-2\u{1f}"));
+    let old = text.replacen("jmo-guide-pack-2", "jmo-guide-pack-1", 1);
+    assert_eq!(unpack(&old), Err(UnpackError::NotAPack), "format 1 had no calendar, keywords or date texts");
+}
+
+#[test]
 fn a_pack_whose_options_point_nowhere_is_refused() {
     let mut catalog = shipped();
     let mut guides = catalog.guides.to_vec();

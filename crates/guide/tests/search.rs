@@ -96,3 +96,19 @@ fn the_search_is_fast_enough_for_every_keystroke() {
     println!("index built in {built:?}, {per_query:?} per query (debug build)");
     assert!(per_query.as_millis() < 50, "{per_query:?}");
 }
+
+#[test]
+fn every_hit_opens_as_a_step_link_without_the_typed_words() {
+    let catalog = catalog();
+    let index = Index::new(&catalog);
+    for phrase in phrases() {
+        for hit in index.search(&phrase.text, 3) {
+            let guide = &catalog.guides[hit.guide];
+            let walk = jmo_guide::walk::Walk::shortest_to(guide, hit.node).expect("reachable");
+            let link = jmo_guide::link::Link::to_step(guide, &walk).encode();
+            for word in phrase.text.split_whitespace().filter(|w| w.len() > 3) {
+                assert!(!link.contains(word) || guide.nodes.iter().any(|n| n.id.contains(word) || n.options.iter().any(|o| o.id.contains(word))), "{link} carries {word:?}");
+            }
+        }
+    }
+}
