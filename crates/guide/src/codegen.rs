@@ -95,6 +95,8 @@ impl Emit for Catalog {
         field(out, "guides", &self.guides);
         field(out, "channels", &self.channels);
         field(out, "texts", &self.texts);
+        field(out, "calendar", &self.calendar);
+        field(out, "search", &self.search);
         out.push('}');
     }
 }
@@ -143,6 +145,7 @@ impl Emit for Node {
         field(out, "steps", &self.steps);
         field(out, "links", &self.links);
         field(out, "channels", &self.channels);
+        field(out, "keywords", &self.keywords);
         field(out, "options", &self.options);
         out.push('}');
     }
@@ -185,6 +188,7 @@ impl Emit for Choice {
         field(out, "label", &self.label);
         field(out, "next", &self.next);
         field(out, "below", &self.below);
+        field(out, "date_text", &self.date_text);
         out.push('}');
     }
 }
@@ -200,6 +204,47 @@ impl Emit for ExternalLink {
         out.push_str("ExternalLink{");
         field(out, "label", &self.label);
         field(out, "href", &self.href);
+        out.push('}');
+    }
+}
+
+impl Emit for Calendar {
+    fn emit(&self, out: &mut String) {
+        out.push_str("::jmo_guide::date::Calendar{");
+        field(out, "years", &self.years);
+        field(out, "month_names", &self.month_names);
+        out.push('}');
+    }
+}
+
+impl Emit for HolidayYear {
+    fn emit(&self, out: &mut String) {
+        out.push_str("::jmo_guide::date::HolidayYear{");
+        let _ = write!(out, "year:{},estimated:{},", self.year, self.estimated);
+        field(out, "source", &self.source);
+        field(out, "days", &self.days);
+        out.push('}');
+    }
+}
+
+impl Emit for DayOff {
+    fn emit(&self, out: &mut String) {
+        let d = self.date;
+        let _ = write!(
+            out,
+            "::jmo_guide::date::DayOff{{date:::jmo_guide::date::Date{{year:{},month:{},day:{}}},kind:::jmo_guide::date::DayOffKind::{:?},",
+            d.year, d.month, d.day, self.kind
+        );
+        field(out, "name", &self.name);
+        out.push('}');
+    }
+}
+
+impl Emit for SearchWords {
+    fn emit(&self, out: &mut String) {
+        out.push_str("::jmo_guide::SearchWords{");
+        field(out, "synonyms", &self.synonyms);
+        field(out, "stopwords", &self.stopwords);
         out.push('}');
     }
 }

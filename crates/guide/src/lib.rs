@@ -5,6 +5,7 @@
 //! - [`link`]: the step-link codec (`#/login/otp_missing?a=what_happens.no_otp`) and opening a link.
 //! - [`date`]: calendar arithmetic for date questions (days, working days, months elapsed).
 //! - [`pack`]: the flat text the widget downloads the full guides in (no parser in the wasm).
+//! - [`search`]: finding the step that fits the words a participant types.
 //! - [`validate`]: the content checks that fail the build, naming file and node.
 //! - `load` / `codegen` (feature `load`): reading `content/` and compiling it into static Rust data.
 
@@ -12,6 +13,7 @@ pub mod date;
 pub mod link;
 pub mod model;
 pub mod pack;
+pub mod search;
 pub mod validate;
 pub mod walk;
 

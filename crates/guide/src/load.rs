@@ -11,6 +11,7 @@ use crate::model::*;
 use crate::validate::{self, Problem, CHANNELS_FILE, START_FILE};
 
 pub const UI_FILE: &str = "content/ui.toml";
+pub const CALENDAR_FILE: &str = "content/calendar.toml";
 
 /// Everything under `content/`.
 #[derive(Clone, Debug)]
@@ -21,12 +22,26 @@ pub struct Content {
     /// Texts of the app's shell (`shell.*` in `ui.toml`), by key; the `steps.*` texts are in
     /// the catalog, which is downloaded with the guides.
     pub shell_texts: Texts,
+    /// What an editor should do soon but does not fail the check (next year's holidays missing
+    /// from November on). [`load_checked`] also prints them to stderr.
+    pub warnings: Vec<Problem>,
 }
 
 /// Loads and validates the whole content folder; `Err` lists every problem found.
 pub fn load_checked(root: &Path) -> Result<Content, Vec<Problem>> {
-    let content = load_dir(root)?;
-    let problems = validate::validate(&content.catalog, &content.published);
+    load_checked_on(root, today_utc())
+}
+
+/// [`load_checked`] as if today were `today` (the holiday calendar's checks depend on it).
+pub fn load_checked_on(root: &Path, today: crate::date::Date) -> Result<Content, Vec<Problem>> {
+    let mut content = load_dir(root)?;
+    let mut problems = validate::validate(&content.catalog, &content.published);
+    let (mut calendar_problems, warnings) = validate::check_calendar(&content.catalog.calendar, today);
+    problems.append(&mut calendar_problems);
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    content.warnings = warnings;
     if problems.is_empty() {
         Ok(content)
     } else {
@@ -34,10 +49,19 @@ pub fn load_checked(root: &Path) -> Result<Content, Vec<Problem>> {
     }
 }
 
+/// Today's date in UTC, from the system clock.
+pub fn today_utc() -> crate::date::Date {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    crate::date::Date::from_days_since_epoch((seconds / 86_400) as i64)
+}
+
 /// Loads the content folder without the cross-checks of [`validate::validate`].
 pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut hash = Fnv::new();
+    // The version names the downloaded file (`content-<version>.txt`, cached for a year): a new
+    // pack format must give it a new name even when no content file changed.
+    hash.add(crate::pack::MAGIC.as_bytes());
     let mut read = |relative: &str, required: bool| -> Option<String> {
         match std::fs::read_to_string(root.join(relative)) {
             Ok(text) => {
@@ -57,6 +81,17 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let channels = read("channels.toml", true);
     let ui = read("ui.toml", false);
     let lock = read("published.lock", false).unwrap_or_default();
+    let calendar_text = read("calendar.toml", true);
+    let search_text = read("search.toml", false);
+    let mut holiday_names: Vec<String> = std::fs::read_dir(root.join("holidays"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".toml"))
+        .collect();
+    holiday_names.sort();
+    let holiday_texts: Vec<(String, Option<String>)> =
+        holiday_names.into_iter().map(|name| { let text = read(&format!("holidays/{name}"), true); (name, text) }).collect();
 
     let listing = std::fs::read_dir(root.join("guides"));
     let mut guide_names: Vec<String> = match &listing {
@@ -81,6 +116,19 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let start = start.and_then(|text| collect(&mut problems, parse_start(&text)));
     let channels = channels.and_then(|text| collect(&mut problems, parse_channels(&text)));
     let ui = ui.map(|text| collect(&mut problems, parse_ui(&text))).unwrap_or(Some((Vec::new(), Vec::new())));
+    let search = search_text.map(|text| collect(&mut problems, parse_search(&text))).unwrap_or(Some(SearchWords::default()));
+    let month_names = calendar_text.and_then(|text| collect(&mut problems, parse_calendar(&text)));
+    let mut years = Vec::new();
+    for (name, text) in holiday_texts {
+        let Some(text) = text else { continue };
+        let file = format!("content/holidays/{name}");
+        if let Some(year) = collect(&mut problems, parse_holidays(&file, &text)) {
+            if name.trim_end_matches(".toml") != year.year.to_string() {
+                problems.push(Problem { file, node: None, message: format!("`year = {}` must match the file name", year.year) });
+            }
+            years.push(year);
+        }
+    }
     let mut guides = Vec::new();
     for (name, text) in guide_texts {
         let Some(text) = text else { continue };
@@ -97,17 +145,20 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
         }
     }
 
-    match (start, channels, ui) {
-        (Some(start), Some(channels), Some((shell_texts, step_texts))) if problems.is_empty() => Ok(Content {
+    match (start, channels, ui, month_names, search) {
+        (Some(start), Some(channels), Some((shell_texts, step_texts)), Some(month_names), Some(search)) if problems.is_empty() => Ok(Content {
             catalog: Catalog {
                 version: Cow::Owned(hash.hex()),
                 start,
                 guides: Cow::Owned(guides),
                 channels: Cow::Owned(channels),
                 texts: Cow::Owned(step_texts.into_iter().map(|(k, t)| (Cow::Owned(k), t)).collect()),
+                calendar: Calendar { years: Cow::Owned(years), month_names },
+                search,
             },
             published: parse_lock(&lock),
             shell_texts,
+            warnings: Vec::new(),
         }),
         _ => Err(problems),
     }
@@ -202,6 +253,111 @@ pub fn parse_channels(source: &str) -> Result<Vec<Channel>, Vec<Problem>> {
         .collect())
 }
 
+pub const SEARCH_FILE: &str = "content/search.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default)]
+    synonyms: BTreeMap<String, String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// `search.toml`: `[synonyms]` variant = "what it means", and `stopwords`.
+pub fn parse_search(source: &str) -> Result<SearchWords, Vec<Problem>> {
+    let raw: RawSearch = toml::from_str(source).map_err(|e| toml_problem(SEARCH_FILE, e))?;
+    let mut problems = Vec::new();
+    for (variant, meaning) in &raw.synonyms {
+        let words = crate::search::words(variant);
+        if words.is_empty() || words.join(" ") != variant.as_str() || crate::search::words(meaning).is_empty() {
+            problems.push(Problem {
+                file: SEARCH_FILE.into(),
+                node: Some(variant.clone()),
+                message: "a synonym is lower-case words separated by single spaces, and means some words".into(),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(SearchWords {
+        synonyms: Cow::Owned(raw.synonyms.into_iter().map(|(v, m)| (Cow::Owned(v), Cow::Owned(m))).collect()),
+        stopwords: Cow::Owned(raw.stopwords.into_iter().map(Cow::Owned).collect()),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    months: Option<RawText>,
+}
+
+/// `calendar.toml`: `months.id` / `months.en`, the twelve month names separated by spaces.
+pub fn parse_calendar(source: &str) -> Result<Localized, Vec<Problem>> {
+    let raw: RawCalendar = toml::from_str(source).map_err(|e| toml_problem(CALENDAR_FILE, e))?;
+    let months = text(raw.months);
+    let problems: Vec<Problem> = Lang::ALL
+        .into_iter()
+        .filter(|&lang| months.get(lang).split_whitespace().count() != 12)
+        .map(|lang| Problem { file: CALENDAR_FILE.into(), node: None, message: format!("`months.{}` must list the 12 month names, separated by spaces", lang.code()) })
+        .collect();
+    if problems.is_empty() {
+        Ok(months)
+    } else {
+        Err(problems)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHolidays {
+    year: i32,
+    status: String,
+    source: String,
+    #[serde(default)]
+    day: Vec<RawDayOff>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDayOff {
+    date: String,
+    kind: String,
+    name: Option<RawText>,
+}
+
+/// `holidays/<year>.toml`: the year's public holidays and *cuti bersama*; `file` names it in problems.
+pub fn parse_holidays(file: &str, source: &str) -> Result<HolidayYear, Vec<Problem>> {
+    let raw: RawHolidays = toml::from_str(source).map_err(|e| toml_problem(file, e))?;
+    let mut problems = Vec::new();
+    let mut report = |node: Option<&str>, message: String| problems.push(Problem { file: file.to_owned(), node: node.map(str::to_owned), message });
+    let estimated = match raw.status.as_str() {
+        "official" => false,
+        "estimated" => true,
+        other => {
+            report(None, format!("unknown status `{other}` (official or estimated)"));
+            false
+        }
+    };
+    let mut days = Vec::new();
+    for day in raw.day {
+        let Some(date) = crate::date::Date::parse(&day.date) else {
+            report(Some(&day.date), "not a date: write it as YYYY-MM-DD".into());
+            continue;
+        };
+        let Some(kind) = DayOffKind::from_code(&day.kind) else {
+            report(Some(&day.date), format!("unknown kind `{}` (holiday or cuti_bersama)", day.kind));
+            continue;
+        };
+        days.push(DayOff { date, kind, name: text(day.name) });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(HolidayYear { year: raw.year, estimated, source: Cow::Owned(raw.source), days: Cow::Owned(days) })
+}
+
 /// Texts by key, in file order.
 pub type Texts = Vec<(String, Localized)>;
 
@@ -281,6 +437,8 @@ struct RawNode {
     #[serde(default)]
     channels: Vec<String>,
     #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
     option: Vec<RawChoice>,
     #[serde(default)]
     branch: Vec<RawChoice>,
@@ -306,6 +464,7 @@ struct RawChoice {
     below_days: Option<u32>,
     below_working_days: Option<u32>,
     below_months: Option<u32>,
+    date_text: Option<RawText>,
 }
 
 /// Parses one guide file; `file` names it in problems.
@@ -388,7 +547,7 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
             if limits.next().is_some() {
                 report(format!("option `{}`: give only one of below_days, below_working_days, below_months", c.id));
             }
-            Choice { id: Cow::Owned(c.id), label: text(c.label), next: Cow::Owned(c.next), below }
+            Choice { id: Cow::Owned(c.id), label: text(c.label), next: Cow::Owned(c.next), below, date_text: text(c.date_text) }
         })
         .collect();
 
@@ -400,6 +559,7 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
         steps: Cow::Owned(raw.steps.into_iter().map(Localized::from).collect()),
         links: Cow::Owned(raw.link.into_iter().map(|l| ExternalLink { label: text(l.label), href: Cow::Owned(l.href) }).collect()),
         channels: Cow::Owned(raw.channels.into_iter().map(Cow::Owned).collect()),
+        keywords: Cow::Owned(raw.keywords.into_iter().map(Cow::Owned).collect()),
         options: Cow::Owned(options),
     }
 }

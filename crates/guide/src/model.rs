@@ -68,7 +68,23 @@ pub struct Catalog {
     pub channels: List<Channel>,
     /// Texts of the widget's step pages (`steps.*` in `content/ui.toml`), by key.
     pub texts: List<(Text, Localized)>,
+    /// Public holidays and *cuti bersama* (`content/holidays/<year>.toml`) and the month names
+    /// (`content/calendar.toml`): every working-day rule counts with it.
+    pub calendar: Calendar,
+    /// Synonyms and filler words of the word search (`content/search.toml`).
+    pub search: SearchWords,
 }
+
+/// How the word search reads what a participant types: informal spellings and abbreviations
+/// mapped to the words the guides use, and words that say nothing about the problem.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchWords {
+    /// Variant (one or more words) → the words it stands for: `gk` → `tidak`, `pw` → `kata sandi`.
+    pub synonyms: List<(Text, Text)>,
+    pub stopwords: List<Text>,
+}
+
+pub use crate::date::{Calendar, DayOff, DayOffKind, HolidayYear};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartScreen {
@@ -106,6 +122,9 @@ pub struct Node {
     pub steps: List<Localized>,
     pub links: List<ExternalLink>,
     pub channels: List<Text>,
+    /// Words and phrases participants type for this step ("otp gk masuk"), for the word search;
+    /// never shown.
+    pub keywords: List<Text>,
     /// Answers of a question or step, branches of a date question; empty for outcomes.
     pub options: List<Choice>,
 }
@@ -142,6 +161,9 @@ pub struct Choice {
     pub next: Text,
     /// Date branches only: chosen while this much time has not yet passed.
     pub below: Option<Limit>,
+    /// Date branches with a limit only (may be empty): a sentence with `{date}`, the day the
+    /// limit is reached, e.g. "Anda bisa mengajukan klaim mulai {date}." See `Walk::date_text`.
+    pub date_text: Localized,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use crate::model::*;
 
 const SEP: char = '\u{1f}';
-const MAGIC: &str = "jmo-guide-pack-1";
+/// The format version: `-2` added the calendar and the date branches' `date_text`.
+pub const MAGIC: &str = "jmo-guide-pack-2";
 /// Bounds on counts read from a file, so a damaged one cannot ask for huge allocations.
 const MAX_COUNT: usize = 10_000;
 
@@ -41,6 +42,26 @@ pub fn pack(catalog: &Catalog) -> String {
     for (key, text) in catalog.texts.iter() {
         w.s(key);
         w.text(text);
+    }
+    w.n(catalog.search.synonyms.len());
+    for (variant, meaning) in catalog.search.synonyms.iter() {
+        w.s(variant);
+        w.s(meaning);
+    }
+    w.n(catalog.search.stopwords.len());
+    catalog.search.stopwords.iter().for_each(|s| w.s(s));
+    w.text(&catalog.calendar.month_names);
+    w.n(catalog.calendar.years.len());
+    for y in catalog.calendar.years.iter() {
+        w.n(y.year as usize);
+        w.s(if y.estimated { "e" } else { "o" });
+        w.s(&y.source);
+        w.n(y.days.len());
+        for d in y.days.iter() {
+            w.s(&format!("{:04}-{:02}-{:02}", d.date.year, d.date.month, d.date.day));
+            w.s(d.kind.code());
+            w.text(&d.name);
+        }
     }
     w.n(catalog.guides.len());
     for g in catalog.guides.iter() {
@@ -99,6 +120,8 @@ impl Writer {
         }
         self.n(n.channels.len());
         n.channels.iter().for_each(|c| self.s(c));
+        self.n(n.keywords.len());
+        n.keywords.iter().for_each(|k| self.s(k));
         self.n(n.options.len());
         for o in n.options.iter() {
             self.s(&o.id);
@@ -110,6 +133,7 @@ impl Writer {
                 Some(Limit::WorkingDays(d)) => self.s(&format!("w{d}")),
                 Some(Limit::Months(m)) => self.s(&format!("m{m}")),
             }
+            self.text(&o.date_text);
         }
     }
 }
@@ -168,8 +192,9 @@ impl Reader<'_> {
             steps: self.list(Self::text)?,
             links: self.list(|r| Ok(ExternalLink { label: r.text()?, href: r.s()? }))?,
             channels: self.list(Self::s)?,
+            keywords: self.list(Self::s)?,
             options: self.list(|r| {
-                Ok(Choice { id: r.s()?, label: r.text()?, next: r.s()?, below: limit(&r.s()?)? })
+                Ok(Choice { id: r.s()?, label: r.text()?, next: r.s()?, below: limit(&r.s()?)?, date_text: r.text()? })
             })?,
         })
     }
@@ -199,6 +224,24 @@ pub fn unpack(text: &str) -> Result<Catalog> {
     let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
     let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
     let texts = r.list(|r| Ok((r.s()?, r.text()?)))?;
+    let search = SearchWords { synonyms: r.list(|r| Ok((r.s()?, r.s()?)))?, stopwords: r.list(Reader::s)? };
+    let month_names = r.text()?;
+    let years = r.list(|r| {
+        let year = r.n()? as i32;
+        let estimated = match &*r.s()? {
+            "e" => true,
+            "o" => false,
+            _ => return Err(UnpackError::Damaged),
+        };
+        let source = r.s()?;
+        let days = r.list(|r| {
+            let date = crate::date::Date::parse(&r.s()?).ok_or(UnpackError::Damaged)?;
+            let kind = DayOffKind::from_code(&r.s()?).ok_or(UnpackError::Damaged)?;
+            Ok(DayOff { date, kind, name: r.text()? })
+        })?;
+        Ok(HolidayYear { year, estimated, source, days })
+    })?;
+    let calendar = Calendar { years, month_names };
     let guides = r.list(|r| {
         Ok(Guide {
             id: r.s()?,
@@ -221,7 +264,7 @@ pub fn unpack(text: &str) -> Result<Catalog> {
             return Err(UnpackError::Inconsistent);
         }
     }
-    Ok(Catalog { version, start, guides, channels, texts })
+    Ok(Catalog { version, start, guides, channels, texts, calendar, search })
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.
@@ -231,5 +274,5 @@ pub fn head(catalog: &Catalog) -> Catalog {
         .iter()
         .map(|g| Guide { nodes: Cow::Owned(Vec::new()), redirects: Cow::Owned(Vec::new()), start: Cow::Owned(String::new()), ..g.clone() })
         .collect::<Vec<_>>();
-    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), texts: Cow::Owned(Vec::new()), ..catalog.clone() }
+    Catalog { guides: Cow::Owned(guides), channels: Cow::Owned(Vec::new()), texts: Cow::Owned(Vec::new()), calendar: Calendar::default(), search: SearchWords::default(), ..catalog.clone() }
 }

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::link::is_valid_id;
+use crate::date::{Calendar, Date};
 use crate::model::{Catalog, Guide, Localized, Node, NodeKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +171,11 @@ fn check_node(catalog: &Catalog, guide: &Guide, node: &Node, report: &mut dyn Fn
             report(format!("link `{}` must start with https://, tel: or mailto:", link.href));
         }
     }
+    for keyword in node.keywords.iter() {
+        if keyword.trim().is_empty() || keyword.chars().any(char::is_control) {
+            report(format!("keyword {keyword:?} must be words, without line breaks"));
+        }
+    }
     for channel in node.channels.iter() {
         if catalog.channel(channel).is_none() {
             report(format!("unknown channel `{channel}` (see content/channels.toml)"));
@@ -207,6 +213,14 @@ fn check_node(catalog: &Catalog, guide: &Guide, node: &Node, report: &mut dyn Fn
         check_text(&option.label, &format!("{what} label"), true, &mut *report);
         if guide.node(&option.next).is_none() {
             report(format!("{what} points to `{}`, which does not exist", option.next));
+        }
+        let has_date_text = !option.date_text.is_empty();
+        check_text(&option.date_text, &format!("{what} date_text"), false, &mut *report);
+        if has_date_text && (node.kind != NodeKind::Date || option.below.is_none()) {
+            report(format!("{what}: `date_text` belongs to date branches with a limit (`below_…`)"));
+        }
+        if has_date_text && [&option.date_text.id, &option.date_text.en].iter().any(|t| !t.contains("{date}")) {
+            report(format!("{what}: `date_text` must contain `{{date}}` in both languages"));
         }
         match (&node.kind, option.below, i == last) {
             (NodeKind::Date, None, false) => report(format!("{what}: only the last branch may have no limit")),
@@ -307,4 +321,48 @@ pub fn lock_entries(catalog: &Catalog) -> Vec<String> {
         entries.extend(guide.nodes.iter().map(|n| format!("{}/{}", guide.id, n.id)));
     }
     entries
+}
+
+/// The holiday calendar: each year's days lie in that year, have names in both languages and
+/// appear once. Returns (problems, warnings): a problem when `today`'s year has no
+/// `content/holidays/<year>.toml`, a warning from November on when the next year has none yet.
+pub fn check_calendar(calendar: &Calendar, today: Date) -> (Vec<Problem>, Vec<Problem>) {
+    let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+    let file = |year: i32| format!("content/holidays/{year}.toml");
+    let mut seen_years = HashSet::new();
+    for year in calendar.years.iter() {
+        if !seen_years.insert(year.year) {
+            problems.push(problem(&file(year.year), None, "duplicate year"));
+        }
+        if year.source.trim().is_empty() {
+            problems.push(problem(&file(year.year), None, "`source` is missing: say which decree (SKB) the dates come from, or how they were estimated"));
+        }
+        let mut seen = HashSet::new();
+        for day in year.days.iter() {
+            let at = format!("{:04}-{:02}-{:02}", day.date.year, day.date.month, day.date.day);
+            let mut report = |m: String| problems.push(problem(&file(year.year), Some(&at), m));
+            if day.date.year != year.year {
+                report(format!("date is not in {}", year.year));
+            }
+            if !seen.insert(day.date) {
+                report("listed twice: a day is either a holiday or cuti bersama, once".into());
+            }
+            check_text(&day.name, "name", true, &mut report);
+        }
+    }
+    if calendar.year(today.year).is_none() {
+        problems.push(problem(
+            &file(today.year),
+            None,
+            format!("missing: no public holidays or cuti bersama for {}, so working days would count them as working days", today.year),
+        ));
+    }
+    if today.month >= 11 && calendar.year(today.year + 1).is_none() {
+        warnings.push(problem(
+            &file(today.year + 1),
+            None,
+            format!("missing: add {}'s public holidays and cuti bersama (the SKB is usually published in September; mark `status = \"estimated\"` until it is)", today.year + 1),
+        ));
+    }
+    (problems, warnings)
 }

@@ -1,8 +1,8 @@
 //! The answer path through one guide: a pure state machine. Every transition returns a new state
 //! or an error; nothing here touches the page.
 
-use crate::date::Date;
-use crate::model::{Guide, Node};
+use crate::date::{Calendar, Date};
+use crate::model::{Catalog, Guide, Lang, Node, NodeKind};
 
 /// One answer: which option was chosen at which node (indices into the guide).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -67,10 +67,18 @@ impl Walk {
         Ok(Walk { answers, current: next })
     }
 
-    /// Which branch of the current date question applies to `date`, seen from `today`.
+    /// Which branch of the current date question applies to `date`, seen from `today`, counting
+    /// working days with weekends only. Prefer [`Walk::date_option_in`] with the catalog's
+    /// calendar, which also skips public holidays and *cuti bersama*.
     pub fn date_option(&self, guide: &Guide, date: Date, today: Date) -> Result<usize, WalkError> {
+        self.date_option_in(guide, &Calendar::default(), date, today)
+    }
+
+    /// Which branch of the current date question applies to `date`, seen from `today`, with the
+    /// days off of `calendar` (`&catalog.calendar`) left out of working-day limits.
+    pub fn date_option_in(&self, guide: &Guide, calendar: &Calendar, date: Date, today: Date) -> Result<usize, WalkError> {
         let node = self.current_node(guide);
-        if !matches!(node.kind, crate::model::NodeKind::Date) {
+        if !matches!(node.kind, NodeKind::Date) {
             return Err(WalkError::NotADateQuestion);
         }
         if date > today {
@@ -81,8 +89,35 @@ impl Walk {
         }
         node.options
             .iter()
-            .position(|branch| branch.below.is_none_or(|limit| !limit.reached(date, today)))
+            .position(|branch| branch.below.is_none_or(|limit| !limit.reached(date, today, calendar)))
             .ok_or(WalkError::NoSuchOption)
+    }
+
+    /// The computed-date sentence of a date branch, in `lang`: "Anda bisa mengajukan klaim mulai
+    /// 15 Januari 2027." for a resignation dated 15 December 2026. `entered` is the date the
+    /// participant typed (kept by the page, never put in a link).
+    ///
+    /// Works on the date question itself (the branch `entered` leads to) and on the node right
+    /// after it (the branch the walk took, if `entered` still leads there). `None` when that
+    /// branch has no `date_text` or no limit, or `entered` does not fit the walk.
+    pub fn date_text(&self, catalog: &Catalog, guide: &Guide, entered: Date, today: Date, lang: Lang) -> Option<String> {
+        let (at, option) = if self.current_node(guide).kind == NodeKind::Date {
+            (self.clone(), self.date_option_in(guide, &catalog.calendar, entered, today).ok()?)
+        } else {
+            let last = *self.answers.last()?;
+            let at = self.back();
+            (guide.nodes[last.node].kind == NodeKind::Date).then_some(())?;
+            let option = at.date_option_in(guide, &catalog.calendar, entered, today).ok()?;
+            (option == last.option).then_some(())?;
+            (at, option)
+        };
+        let branch = &at.current_node(guide).options[option];
+        let template = branch.date_text.get(lang);
+        if template.trim().is_empty() {
+            return None;
+        }
+        let day = branch.below?.reached_on(entered, &catalog.calendar);
+        Some(template.replace("{date}", &catalog.calendar.format(day, lang)))
     }
 
     /// One step back: the previous question, its answer forgotten.

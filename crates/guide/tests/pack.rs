@@ -25,6 +25,8 @@ fn the_head_keeps_the_start_screen_and_guide_titles_only() {
     assert_eq!(head.guides.len(), catalog.guides.len());
     assert!(head.guides.iter().all(|g| g.nodes.is_empty()));
     assert_eq!(head.guides[0].title, catalog.guides[0].title);
+    assert!(head.calendar.years.is_empty(), "the holidays travel with the guides, not in the first load");
+    assert!(!catalog.calendar.years.is_empty());
 }
 
 #[test]
@@ -37,6 +39,14 @@ fn truncated_or_foreign_files_are_refused() {
         assert!(unpack(&text[..cut]).is_err(), "cut at {cut}");
     }
     assert_eq!(unpack(&format!("{text}extra\u{1f}")), Err(UnpackError::Damaged));
+}
+
+#[test]
+fn a_pack_of_the_previous_format_is_refused_and_a_new_format_renames_the_file() {
+    let text = pack(&shipped());
+    assert!(text.starts_with("jmo-guide-pack-2\u{1f}"));
+    let old = text.replacen("jmo-guide-pack-2", "jmo-guide-pack-1", 1);
+    assert_eq!(unpack(&old), Err(UnpackError::NotAPack), "format 1 had no calendar, keywords or date texts");
 }
 
 #[test]
@@ -67,7 +77,7 @@ proptest! {
 fn a_non_ascii_limit_code_is_refused_not_a_panic() {
     // Found by `damaged_bytes_never_panic`: unpacking split a multi-byte character.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
-    let text = pack(&jmo_guide::load::load_checked(&fixture).unwrap().catalog);
+    let text = pack(&jmo_guide::load::load_checked_on(&fixture, jmo_guide::date::Date::parse("2026-11-24").unwrap()).unwrap().catalog);
     assert!(text.contains("\u{1f}w5\u{1f}"));
     assert_eq!(unpack(&text.replace("\u{1f}w5\u{1f}", "\u{1f}É5\u{1f}")), Err(UnpackError::Damaged));
 }

@@ -282,6 +282,32 @@ fn self_employed_and_migrant_workers_are_not_told_to_ask_an_employer() {
 // ── Facts and words ────────────────────────────────────────────────────────────────────────
 
 #[test]
+fn every_unverified_fact_in_content_says_when_it_was_last_checked() {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(&root(), &mut all);
+    let mut markers = 0;
+    for path in all {
+        for (line, text) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+            if text.trim_start().starts_with('#') && text.contains("unverified") {
+                markers += 1;
+                assert!(text.contains("checked 20"), "{}:{}: an `unverified` note must say when it was checked: {text}", path.display(), line + 1);
+            }
+        }
+    }
+    assert!(markers >= 20, "only {markers} unverified notes: facts lost their markers?");
+}
+
+#[test]
 fn the_kpj_number_is_shown_in_kartu_digital_everywhere() {
     let catalog = catalog();
     for (at, text) in every_text(&catalog) {

@@ -9,7 +9,7 @@ use jmo_guide::walk::{Walk, WalkError};
 use jmo_guide::{Catalog, Guide};
 
 fn catalog() -> Catalog {
-    jmo_guide::load::load_checked(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")).unwrap().catalog
+    jmo_guide::load::load_checked_on(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), jmo_guide::date::Date::parse("2026-11-24").unwrap()).unwrap().catalog
 }
 
 fn at<'g>(guide: &'g Guide, walk: &Walk) -> &'g str {
