@@ -1,7 +1,7 @@
 use jmo_guide::date::Date;
 use jmo_guide::link::Link;
 use jmo_guide::walk::{Walk, WalkError};
-use jmo_guide::{Guide, Lang};
+use jmo_guide::{Catalog, Guide, Lang};
 use yew::prelude::*;
 
 use crate::browser;
@@ -38,14 +38,14 @@ pub struct RefusedDate {
 /// Answers a date question with what was typed (`YYYY-MM-DD`): the walk one step on, along the
 /// branch the date picks. The same rule in the browser and on the server (a form posted without
 /// JavaScript). The date itself goes nowhere: the next link records the branch only.
-pub fn answer_date(guide: &Guide, walk: &Walk, value: &str, today: Date) -> Result<Walk, RefusedDate> {
+pub fn answer_date(catalog: &Catalog, guide: &Guide, walk: &Walk, value: &str, today: Date) -> Result<Walk, RefusedDate> {
     let refused = |problem| RefusedDate { value: value.chars().take(32).collect(), problem };
     let value = value.trim();
     if value.is_empty() {
         return Err(refused(DateProblem::Missing));
     }
     let date = Date::parse(value).ok_or(refused(DateProblem::Invalid))?;
-    let branch = walk.date_option(guide, date, today).map_err(|e| {
+    let branch = walk.date_option_in(guide, &catalog.calendar, date, today).map_err(|e| {
         refused(match e {
             WalkError::DateInFuture => DateProblem::InFuture,
             WalkError::DateTooOld => DateProblem::TooOld,
@@ -85,7 +85,8 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             e.prevent_default();
             let field = input.cast::<web_sys::HtmlInputElement>();
             let value = field.as_ref().map(|f| f.value()).unwrap_or_default();
-            match answer_date(guide.0, &walk, &value, today) {
+            let Some(catalog) = crate::content::full() else { return };
+            match answer_date(catalog, guide.0, &walk, &value, today) {
                 Ok(next) => {
                     error.set(None);
                     browser::navigate(&Link::to_step(guide.0, &next).with_lang(Some(lang)).with_embed(embed).encode());

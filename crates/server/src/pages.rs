@@ -157,7 +157,7 @@ async fn answer(shell: &Shell, address: String, body: Body) -> Response {
         Err(_) => None,
     };
     let result = match &value {
-        Some(value) => answer_date(guide, &walk, value, today),
+        Some(value) => answer_date(catalog, guide, &walk, value, today),
         None => Err(RefusedDate { value: String::new(), problem: DateProblem::Invalid }),
     };
     match result {
