@@ -73,10 +73,11 @@ pub fn App(props: &AppProps) -> Html {
     // Complaints kept on this device (waiting, delivered, refused) are shown, and their delivery
     // resumed, on every page but the check screen (which offers the last ticket anyway).
     let complaints = state.stored_complaints && state.screen != Screen::Check;
-    // Plain strings: `classes!` would bring a hash set into the wasm.
-    let class = if state.embed { "page embed" } else { "page" };
+    // A data attribute, not a computed class: `classes!` would bring a hash set into the wasm, and
+    // a `~className` property cannot be drawn by the server.
+    let embed = state.embed.then_some("1");
     html! {
-        <div ~className={class} onclick={follow}>
+        <div class="page" data-embed={embed} onclick={follow}>
             <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
             { header(&state) }
             <main id="main" tabindex="-1">

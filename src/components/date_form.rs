@@ -106,7 +106,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
     let value = props.refused.as_ref().map(|r| AttrValue::from(r.value.clone()));
     html! {
         <form class="date-form" method="post" action={props.action.clone()} {onsubmit} novalidate=true>
-            <div ~className={if error.is_some() { "field field-invalid" } else { "field" }}>
+            <div class="field" data-invalid={error.is_some().then_some("true")}>
                 <label for="date-input">{ t.date_input_label }</label>
                 <p id="date-hint" class="hint">{ t.date_hint }</p>
                 if let Some(problem) = *error {

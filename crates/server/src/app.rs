@@ -100,6 +100,8 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .route("/api/v1/staff/disruptions", post(staff::create_disruption))
         .route("/api/v1/staff/disruptions/{id}", delete(staff::end_disruption))
         .route("/embed-origins.json", embed_origins(config))
+        // The shell itself is no page: every page has its address (`/` for the start screen).
+        .route("/index.html", any(|| async { axum::response::Redirect::permanent("/") }))
         .route("/api", any(fallback::not_found))
         .route("/api/{*rest}", any(fallback::not_found))
         .method_not_allowed_fallback(fallback::method_not_allowed)

@@ -113,9 +113,6 @@ pub fn today() -> Date {
 /// Any request that is not for a file: a page.
 pub async fn handle(State(shell): State<Arc<Shell>>, request: Request) -> Response {
     let address = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    if request.uri().path() == "/index.html" {
-        return Redirect::permanent("/").into_response();
-    }
     match *request.method() {
         Method::GET | Method::HEAD => render(&shell, Opening::new(address, today()), None).await,
         Method::POST => answer(&shell, address, request.into_body()).await,

@@ -139,15 +139,18 @@ async fn serves_precompressed_widget_files_and_caches_only_hashed_ones() {
     let widget = tempfile::tempdir().unwrap();
     let dir = widget.path();
     std::fs::write(dir.join("index.html"), "<!doctype html><title>JMO</title>").unwrap();
-    std::fs::write(dir.join("index.html.br"), b"brotli-bytes").unwrap();
+    std::fs::write(dir.join("host.js"), "export const x = 1;").unwrap();
+    std::fs::write(dir.join("host.js.br"), b"brotli-bytes").unwrap();
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.gz"), b"gzip-bytes").unwrap();
     let (_db, s) = server(&[("WIDGET_DIR", dir.to_str().unwrap())]);
 
-    let res = client().get(s.url("/")).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+    let res = client().get(s.url("/host.js")).header("Accept-Encoding", "br, gzip").send().await.unwrap();
     assert_eq!(res.headers()["content-encoding"], "br");
-    assert_eq!(res.headers()["cache-control"], "no-cache", "index.html is always revalidated");
+    assert_eq!(res.headers()["cache-control"], "no-cache", "unhashed files are always revalidated");
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+    let res = client().get(s.url("/")).header("Accept-Encoding", "br").send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-cache", "pages are always revalidated");
 
     let res = client().get(s.url("/app-0123456789abcdef_bg.wasm")).header("Accept-Encoding", "gzip").send().await.unwrap();
     assert_eq!(res.headers()["content-encoding"], "gzip");
