@@ -19,9 +19,9 @@ async fn every_step_fits_320_px_with_44_px_targets() {
     let catalog = jmo_selfhelp::content::full().unwrap();
     let mut checked = 0;
     for lang in Lang::ALL {
-        let mut links = vec![format!("#/?lang={}", lang.code())];
+        let mut links = vec![format!("/?lang={}", lang.code())];
         for guide in catalog.guides.iter() {
-            links.extend(guide.nodes.iter().map(|n| format!("#/{}/{}?lang={}", guide.id, n.id, lang.code())));
+            links.extend(guide.nodes.iter().map(|n| format!("/{}/{}?lang={}", guide.id, n.id, lang.code())));
         }
         for link in links {
             let app = open(&link).await;

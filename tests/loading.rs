@@ -13,7 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn a_failed_download_says_so_and_a_retry_recovers() {
     // The test server has no guide pack, so the download fails like a dropped connection.
-    let _app = open("#/login").await;
+    let _app = open("/login").await;
     gloo::timers::future::TimeoutFuture::new(300).await;
     settle().await;
     assert_eq!(heading(), "Memuat panduan…");

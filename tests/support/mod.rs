@@ -1,5 +1,5 @@
 //! Mounting the real app in the test page and driving it like a person: clicking links and
-//! buttons, waiting for the fragment change and the render, reading what is on screen.
+//! buttons, waiting for the address change and the render, reading what is on screen.
 
 #![allow(dead_code)]
 
@@ -42,11 +42,12 @@ pub fn use_stylesheet() {
     }
 }
 
-/// Opens the app at `fragment`, as if the page had been loaded with that link.
-pub async fn open(fragment: &str) -> Mounted {
+/// Opens the app at `address` (`/login?a=…`, or an old link's `#/login?a=…`), as if the page had
+/// been loaded with that link and the widget had taken it over.
+pub async fn open(address: &str) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
-    let path = web_sys::window().unwrap().location().pathname().unwrap();
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{fragment}"))).unwrap();
+    let url = if address.starts_with('#') { format!("/{address}") } else if address.is_empty() { "/".to_owned() } else { address.to_owned() };
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).unwrap();
     // A test that panicked could not unmount its app: clear what it left so failures stay apart.
     for leftover in all(".test-root") {
         leftover.remove();
@@ -54,12 +55,12 @@ pub async fn open(fragment: &str) -> Mounted {
     let root = document().create_element("div").unwrap();
     root.set_class_name("test-root");
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = jmo_selfhelp::mount(root.clone());
+    let handle = jmo_selfhelp::mount(root.clone(), jmo_selfhelp::take_over::browser_opening());
     settle().await;
     Mounted { handle: Some(handle), root }
 }
 
-/// Lets fragment changes, effects and renders finish.
+/// Lets address changes, effects and renders finish.
 pub async fn settle() {
     for _ in 0..3 {
         TimeoutFuture::new(25).await;
@@ -107,8 +108,10 @@ pub fn root_of(mounted: &Mounted) -> Element {
     mounted.root.clone()
 }
 
-pub fn fragment() -> String {
-    web_sys::window().unwrap().location().hash().unwrap()
+/// The page's address: path and query.
+pub fn address() -> String {
+    let location = web_sys::window().unwrap().location();
+    location.pathname().unwrap() + &location.search().unwrap()
 }
 
 pub fn focused_id() -> String {
