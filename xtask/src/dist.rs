@@ -158,7 +158,7 @@ fn drop_snippet_preloads(index: &str) -> String {
         let tag = &rest[start..end];
         out.push_str(&rest[..start]);
         let href = attr(tag, "href").map(|(f, t)| &tag[f..t]);
-        let snippet = href.is_some_and(|h| h.trim_start_matches("./").starts_with("snippets/")) && tag.contains("modulepreload");
+        let snippet = href.is_some_and(|h| h.trim_start_matches("./").trim_start_matches('/').starts_with("snippets/")) && tag.contains("modulepreload");
         if !snippet {
             out.push_str(tag);
         }
@@ -181,7 +181,7 @@ fn update_integrity(staging: &Path, index: &str) -> Result<String, String> {
         out.push_str(&rest[..start]);
         match (attr(tag, "integrity"), attr(tag, "href").or_else(|| attr(tag, "src"))) {
             (Some((from, to)), Some((href_from, href_to))) if tag[from..to].starts_with("sha384-") => {
-                let file = tag[href_from..href_to].trim_start_matches("./");
+                let file = tag[href_from..href_to].trim_start_matches("./").trim_start_matches('/');
                 let path = staging.join(file);
                 let bytes = std::fs::read(&path).map_err(|e| format!("integrity of {file}: {}: {e}", path.display()))?;
                 let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes));
