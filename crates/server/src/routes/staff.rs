@@ -5,7 +5,7 @@
 use crate::body::{parse_json, read_limited, require_json, JSON_LIMIT};
 use crate::clock;
 use crate::error::ApiError;
-use crate::limits::client_ip;
+use crate::limits::client_addr;
 use crate::state::AppState;
 use crate::store::Audit;
 use axum::body::Body;
@@ -125,7 +125,7 @@ pub async fn set_status(
 ) -> Result<Json<TicketStatus>, ApiError> {
     require_staff(&app, &headers)?;
     require_json(&headers)?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (_, update): (_, StatusUpdate) = parse_json(&bytes)?;
     let status = ComplaintStatus::parse(&update.status).ok_or_else(|| {
         let code = if update.status.is_empty() { codes::REQUIRED } else { codes::INVALID_CHOICE };
@@ -159,7 +159,7 @@ pub async fn erase(State(app): State<AppState>, Path(ticket): Path<String>, req:
     let audit = Audit {
         actor: "staff-token",
         action: "erase_on_request",
-        client_ip: client_ip(&req, app.trust_forwarded_for).map(|ip| ip.to_string()),
+        client_ip: client_addr(&req).map(|ip| ip.to_string()),
     };
     if !app.store.erase(&ticket, clock::now(), &audit).await? {
         return Err(ApiError::not_found());
@@ -186,7 +186,7 @@ pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, Path(id
 pub async fn create_disruption(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<Disruption>), ApiError> {
     require_staff(&app, &headers)?;
     require_json(&headers)?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (_, new): (_, NewDisruption) = parse_json(&bytes)?;
     let valid = validate_new_disruption(&new).map_err(|e| ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let since = valid.since.unwrap_or_else(clock::now);

@@ -200,14 +200,14 @@ pub async fn rejects_bad_input(s: &Server) {
     assert_eq!(error_codes(res).await, [("".into(), "method_not_allowed".into())]);
 }
 
-/// Attachments are typed by their bytes and re-encoded without metadata; at most 3 per
+/// Attachments are typed by their bytes and re-encoded as JPEG without metadata; at most 3 per
 /// complaint, each used once.
 pub async fn attachments(s: &Server) {
-    // A PNG named .jpg and sent as image/jpeg is still a PNG.
+    // A PNG named .jpg and sent as image/jpeg is read as a PNG (and stored as JPEG, like all).
     let res = upload(s, png_bytes(40, 30), "photo.jpg", "image/jpeg").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let png: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
-    assert_eq!((png.content_type.as_str(), png.width, png.height), ("image/png", 40, 30));
+    assert_eq!((png.content_type.as_str(), png.width, png.height), ("image/jpeg", 40, 30));
 
     // HTML renamed .png is refused by its bytes.
     let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
@@ -247,7 +247,7 @@ pub async fn attachments(s: &Server) {
     let res = upload(s, webp_bytes(16, 16), "sticker.webp", "image/webp").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let webp: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
-    assert_eq!(webp.content_type, "image/png");
+    assert_eq!(webp.content_type, "image/jpeg");
 
     // Four is one too many.
     let mut c = complaint();
