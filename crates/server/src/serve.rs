@@ -4,7 +4,8 @@
 //!   trusted proxy's own address is not capped) and `MAX_CONNECTIONS` in all — more are answered
 //!   at once with a JSON 503 and closed;
 //! - HTTP/1 headers must arrive within `HEADER_READ_TIMEOUT_SECS` (slowloris), on a new
-//!   connection and between keep-alive requests;
+//!   connection and between keep-alive requests; and on any connection (HTTP/2 too, whose
+//!   preface could otherwise be trickled) the first request must arrive within that time;
 //! - a connection that moves no byte either way for `IDLE_TIMEOUT_SECS` is closed (HTTP/1 and
 //!   HTTP/2, idle keep-alive or a stalled body; a body stalling for `BODY_IDLE_TIMEOUT_SECS`
 //!   is first answered 408 by the handler);
@@ -24,7 +25,7 @@ use std::future::Future;
 use std::io;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -135,13 +136,19 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnLimits, sh
         let last = Arc::new(AtomicU64::new(0));
         let io = TokioIo::new(IdleIo { inner: stream, last: last.clone(), epoch });
         let router = router.clone();
+        // Set when the first request's headers are in: before that, neither hyper-util's
+        // protocol detection nor HTTP/2 has a header timeout of its own.
+        let started = Arc::new(AtomicBool::new(false));
+        let first = started.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            first.store(true, Ordering::Relaxed);
             req.extensions_mut().insert(ConnectInfo(peer));
             tower::ServiceExt::oneshot(router.clone(), req.map(axum::body::Body::new))
         });
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let idle = limits.idle_timeout;
+        let header_read = limits.header_read_timeout;
         tokio::spawn(async move {
             let _slot = slot;
             let conn = watcher.watch(builder.serve_connection_with_upgrades(io, service).into_owned());
@@ -152,6 +159,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnLimits, sh
                     }
                 }
                 _ = idle_for(&last, epoch, idle) => tracing::debug!("idle connection closed"),
+                _ = no_request_within(&started, header_read) => tracing::debug!("no request within the header timeout: closed"),
             }
         });
     }
@@ -160,6 +168,14 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnLimits, sh
         tracing::warn!("connections still open 10 s after shutdown: closed");
     }
     Ok(())
+}
+
+/// Completes if no request has arrived `within` the connection's start; else never.
+async fn no_request_within(started: &AtomicBool, within: Duration) {
+    tokio::time::sleep(within).await;
+    if started.load(Ordering::Relaxed) {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Completes once no byte has moved for `idle`.

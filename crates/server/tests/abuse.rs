@@ -365,6 +365,27 @@ async fn connections_are_capped_per_address_and_timed_out() {
         }
         assert!(cut && started.elapsed() < Duration::from_secs(3), "trickled headers kept for {:?}", started.elapsed());
 
+        // The HTTP/2 preface, a byte every 200 ms: closed too (no request within the timeout).
+        let mut slow = connect(addr, [127, 0, 0, 6]);
+        let started = Instant::now();
+        let mut cut = false;
+        for b in b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".iter().cycle().take(200) {
+            std::thread::sleep(Duration::from_millis(200));
+            if slow.write_all(&[*b]).is_err() {
+                cut = true;
+                break;
+            }
+            let mut probe = [0u8; 64];
+            slow.set_nonblocking(true).unwrap();
+            let r = slow.read(&mut probe);
+            slow.set_nonblocking(false).unwrap();
+            if matches!(r, Ok(0)) || matches!(&r, Err(e) if e.kind() != std::io::ErrorKind::WouldBlock) {
+                cut = true;
+                break;
+            }
+        }
+        assert!(cut && started.elapsed() < Duration::from_secs(3), "a trickled HTTP/2 preface kept for {:?}", started.elapsed());
+
         // A body that stops: 408 after about a second, as JSON.
         let mut stalled = connect(addr, [127, 0, 0, 4]);
         stalled.write_all(b"POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n").unwrap();
