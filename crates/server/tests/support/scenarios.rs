@@ -593,3 +593,103 @@ pub async fn sealed_then_erased(s: &Server) -> Erased {
     db.close().await;
     Erased { ticket, sealed: vec![personal, stored_image], image: plain_image }
 }
+
+pub async fn error_body(res: reqwest::Response) -> Value {
+    res.json().await.expect("a JSON error body")
+}
+
+/// Every error item has a code and a message in Indonesian and English.
+pub fn assert_localized(body: &Value) {
+    for e in body["errors"].as_array().expect("errors") {
+        assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "{body}");
+        assert!(e["message"]["id"].as_str().is_some_and(|m| !m.is_empty()), "no Indonesian message: {body}");
+        assert!(e["message"]["en"].as_str().is_some_and(|m| !m.is_empty()), "no English message: {body}");
+    }
+}
+
+pub fn codes_of(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["code"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+
+pub async fn post_lookup(s: &Server, ticket: &str, last4: &str, forwarded: Option<&str>) -> reqwest::Response {
+    let mut req = client().post(s.url("/api/v1/complaints/lookup")).json(&json!({"ticket": ticket, "phone_last4": last4}));
+    if let Some(f) = forwarded {
+        req = req.header("X-Forwarded-For", f);
+    }
+    req.send().await.unwrap()
+}
+
+/// An upload sent with `Complaint-Key: <the complaint's Idempotency-Key>` can be claimed by that
+/// complaint only; an unknown, already claimed or foreign one is refused with 422.
+pub async fn upload_claimed_only_by_its_complaint(s: &Server) {
+    let (mine, other) = (new_key(), new_key());
+    let res = client()
+        .post(s.url("/api/v1/attachments"))
+        .header("Content-Type", "image/png")
+        .header("Complaint-Key", &mine)
+        .body(png_bytes(12, 12))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<jmo_contract::AttachmentReceipt>().await.unwrap().id;
+    let mut c = complaint();
+    c["attachments"] = json!([id]);
+    let res = post_complaint(s, &other, &c).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = error_body(res).await;
+    assert_eq!(codes_of(&body), [("attachments[0]".into(), "attachment_unknown".into())]);
+    assert_localized(&body);
+    // The refused complaint left nothing behind: its key is still free, the image unclaimed.
+    assert_eq!(post_complaint(s, &mine, &c).await.status(), StatusCode::CREATED);
+    assert_eq!(post_complaint(s, &mine, &c).await.status(), StatusCode::CREATED, "replay");
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(error_codes(res).await, [("attachments[0]".into(), "attachment_unknown".into())]);
+    let res = client().post(s.url("/api/v1/attachments")).header("Complaint-Key", "nope").body(png_bytes(4, 4)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// `POST /api/v1/complaints/lookup`: ticket and digits in the body, `no-store`. After 10 wrong
+/// attempts on a ticket — spread over two server instances on one database — the ticket is
+/// locked for both, even with the right digits: 429 `lookup_locked`, localized, with Retry-After.
+pub async fn lookups_lock_per_ticket_across_instances(url: &str) {
+    // Per-client lockout off here: this test is about the ticket.
+    let env = [("LOOKUP_FAILURES_PER_CLIENT", "0")];
+    let (a, b) = (Server::start(url, &env), Server::start(url, &env));
+    let res = post_complaint(&a, &new_key(), &complaint()).await;
+    let ticket = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
+    let res = post_lookup(&b, &ticket, PHONE_LAST4, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.json::<jmo_contract::TicketStatus>().await.unwrap().ticket, ticket);
+    let res = post_lookup(&a, &ticket, "12x4", None).await;
+    assert_eq!(error_codes(res).await, [("phone_last4".into(), "invalid_format".into())]);
+    let res = client().post(a.url("/api/v1/complaints/lookup")).json(&json!({"ticket": ticket})).send().await.unwrap();
+    assert_eq!(error_codes(res).await, [("phone_last4".into(), "required".into())]);
+    for i in 0..10 {
+        let s = if i % 2 == 0 { &a } else { &b };
+        let res = post_lookup(s, &ticket.to_lowercase(), &format!("{:04}", i), None).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "attempt {i}");
+    }
+    for s in [&a, &b] {
+        let res = post_lookup(s, &ticket, PHONE_LAST4, None).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((3000..=3600).contains(&wait), "Retry-After {wait}");
+        let body = error_body(res).await;
+        assert_eq!(codes_of(&body), [("".into(), "lookup_locked".into())]);
+        assert_localized(&body);
+        // The older GET form counts and is locked the same way.
+        assert_eq!(lookup(s, &ticket, PHONE_LAST4).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+    // Another ticket is not locked.
+    let res = post_complaint(&b, &new_key(), &complaint()).await;
+    let other = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
+    assert_eq!(post_lookup(&a, &other, PHONE_LAST4, None).await.status(), StatusCode::OK);
+}
