@@ -1,5 +1,6 @@
 //! Complaint latency while 1,000 connections from 50 loopback addresses trickle uploads (one
-//! byte a second; a refused or cut-off one reconnects at once, as an attacker would):
+//! byte a second; a refused or cut-off one connects again after `--reconnect-ms`, 1000 by
+//! default, 0 for a connection flood):
 //!
 //! ```sh
 //! cargo run -p jmo-selfhelp-server --profile server --example abuse-bench   # [--seconds 10 --rate 500 --connections 1000]
@@ -40,8 +41,13 @@ struct Trickle {
     cut_off: AtomicU64,
 }
 
-async fn trickler(addr: SocketAddr, from: [u8; 4], stats: Arc<Trickle>, until: Instant) {
+async fn trickler(addr: SocketAddr, from: [u8; 4], stats: Arc<Trickle>, until: Instant, reconnect: Duration) {
+    let mut first = true;
     while Instant::now() < until {
+        if !first {
+            tokio::time::sleep(reconnect).await;
+        }
+        first = false;
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         if socket.bind(SocketAddr::from((from, 0))).is_err() {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -86,7 +92,18 @@ async fn trickler(addr: SocketAddr, from: [u8; 4], stats: Arc<Trickle>, until: I
 
 /// Complaints at `rate`/s for `seconds`; latencies (µs) of the 201s, sorted, and the failures.
 async fn fixed_rate(url: &str, rate: u64, seconds: u64) -> (Vec<u64>, u64) {
-    let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().unwrap();
+    // Participants come from many addresses: 32 clients on 127.0.3.1–32, so the load generator
+    // is not itself held to one address's connection cap.
+    let clients: Vec<reqwest::Client> = (1..=32u8)
+        .map(|i| {
+            reqwest::Client::builder()
+                .no_proxy()
+                .local_address(std::net::IpAddr::from([127, 0, 3, i]))
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap()
+        })
+        .collect();
     let body = bytes::Bytes::from(serde_json::to_vec(&body()).unwrap());
     let start = Instant::now();
     let total = rate * seconds;
@@ -94,7 +111,7 @@ async fn fixed_rate(url: &str, rate: u64, seconds: u64) -> (Vec<u64>, u64) {
     for i in 0..total {
         let at = start + Duration::from_micros(i * 1_000_000 / rate);
         tokio::time::sleep_until(at.into()).await;
-        let (client, body, url) = (client.clone(), body.clone(), url.to_string());
+        let (client, body, url) = (clients[i as usize % clients.len()].clone(), body.clone(), url.to_string());
         tasks.push(tokio::spawn(async move {
             let res = client
                 .post(&url)
@@ -103,16 +120,24 @@ async fn fixed_rate(url: &str, rate: u64, seconds: u64) -> (Vec<u64>, u64) {
                 .body(body)
                 .send()
                 .await;
-            let ok = matches!(&res, Ok(r) if r.status() == 201);
-            (ok, at.elapsed().as_micros() as u64)
+            let status = res.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
+            (status == 201, at.elapsed().as_micros() as u64, status)
         }));
     }
     let (mut lat, mut failed) = (Vec::new(), 0);
+    let mut why = std::collections::BTreeMap::new();
     for t in tasks {
         match t.await {
-            Ok((true, us)) => lat.push(us),
-            _ => failed += 1,
+            Ok((true, us, _)) => lat.push(us),
+            Ok((false, _, status)) => {
+                failed += 1;
+                *why.entry(status).or_insert(0u64) += 1;
+            }
+            Err(_) => failed += 1,
         }
+    }
+    if !why.is_empty() {
+        println!("  not stored, by status (0: no answer): {why:?}");
     }
     lat.sort_unstable();
     (lat, failed)
@@ -128,6 +153,9 @@ fn pct(v: &[u64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let (seconds, rate, connections) = (arg("--seconds", 10), arg("--rate", 500), arg("--connections", 1000));
+    // How long a refused or cut-off trickler waits before it connects again (0: at once, a
+    // connection flood rather than a trickle).
+    let reconnect = Duration::from_millis(arg("--reconnect-ms", 1000));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
     let key = jmo_selfhelp_server::crypto::generate_key();
@@ -152,7 +180,7 @@ async fn main() {
     let until = Instant::now() + Duration::from_secs(seconds + 3);
     for i in 0..connections {
         let from = [127, 0, 2, (i % 50) as u8 + 1];
-        tokio::spawn(trickler(server.addr, from, stats.clone(), until));
+        tokio::spawn(trickler(server.addr, from, stats.clone(), until, reconnect));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (busy, busy_failed) = fixed_rate(&url, rate, seconds).await;
@@ -160,7 +188,7 @@ async fn main() {
     println!();
     println!("{:<60} {:>8} {:>8} {:>8} {:>8}", "", "201", "not", "p50 ms", "p99 ms");
     println!("{:<60} {:>8} {:>8} {:>8.2} {:>8.2}", format!("complaints at {rate}/s, no trickle"), quiet.len(), quiet_failed, pct(&quiet, 0.5), pct(&quiet, 0.99));
-    println!("{:<60} {:>8} {:>8} {:>8.2} {:>8.2}", format!("complaints at {rate}/s, {connections} connections trickling uploads"),
+    println!("{:<60} {:>8} {:>8} {:>8.2} {:>8.2}", format!("complaints at {rate}/s, {connections} connections trickling uploads (reconnect {} ms)", reconnect.as_millis()),
         busy.len(), busy_failed, pct(&busy, 0.5), pct(&busy, 0.99));
     println!();
     println!(

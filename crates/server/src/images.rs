@@ -10,9 +10,9 @@
 //! 85 gives more (noise), lower qualities and then halving the size are tried.
 //!
 //! Peak memory of one decode (a 4096 × 4096 RGBA image, the worst case): the decoded buffer
-//! (64 MiB), its RGB copy (48 MiB; the RGBA buffer is freed after), a rotated copy when EXIF
-//! says so (48 MiB, the unrotated one is freed after) and the JPEG being written (≤ 5 MiB):
-//! about 117 MiB at once at most, measured by `examples/image-peak.rs`. At most two decode at
+//! (64 MiB) and its RGB copy (48 MiB; the RGBA buffer is freed after), then a rotated copy when
+//! EXIF says so (the unrotated one is freed after) and the JPEG being written (≤ 5 MiB): 112.5
+//! MiB measured by `examples/image-peak.rs` (50 MiB for a 4096 × 4096 JPEG). At most two decode at
 //! once (`AppState::image_slots`).
 
 use image::codecs::jpeg::JpegEncoder;
@@ -71,7 +71,11 @@ pub fn reencode(bytes: &[u8]) -> Result<Reencoded, ImageError> {
         return Err(ImageError::TooLarge { width, height });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let img = DynamicImage::from_decoder(decoder).map_err(|_| ImageError::Corrupt)?;
+    // Over the allocation limit (16 bits a channel at full size): too large, not corrupt.
+    let img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => ImageError::TooLarge { width, height },
+        _ => ImageError::Corrupt,
+    })?;
     let rgb = flatten(img);
     let mut img = DynamicImage::ImageRgb8(rgb);
     img.apply_orientation(orientation);
