@@ -195,6 +195,9 @@ async fn api_answers_are_no_store() {
     }
     let res = client().get(s.url("/api/v1/staff/complaints")).bearer_auth(STAFF_TOKEN).send().await.unwrap();
     assert_eq!((res.status(), res.headers()["cache-control"].to_str().unwrap()), (StatusCode::OK, "no-store"));
+    let doc: serde_json::Value = client().get(s.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/complaints/lookup"]["post"].is_object(), "the POST lookup is not described");
+    assert!(doc["components"]["schemas"]["LookupRequest"].is_object(), "no LookupRequest schema");
     // Staff paths that do not percent-decode answer the JSON error too, not plain text.
     for path in ["/api/v1/staff/complaints/%FF%FE", "/api/v1/staff/attachments/%C3%28", "/api/v1/staff/complaints/%E2%82/erase"] {
         let req = if path.ends_with("erase") { client().post(s.url(path)) } else { client().get(s.url(path)) };
