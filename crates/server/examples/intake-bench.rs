@@ -194,7 +194,7 @@ async fn main() {
             "SQLITE_SYNCHRONOUS" => if args.synchronous_full { "full" } else { "normal" }.to_string(),
             "COMPLAINTS_PER_MINUTE" | "LOOKUPS_PER_MINUTE" | "UPLOADS_PER_MINUTE" => "0".to_string(),
             "DATA_KEY" => data_key.clone(),
-            "MAX_IN_FLIGHT" => "100000".to_string(),
+            "MAX_IN_FLIGHT" | "CONNECTIONS_PER_CLIENT" | "MAX_CONNECTIONS" => "100000".to_string(),
             _ => return None,
         })
     })

@@ -4,7 +4,7 @@
 use crate::access_log::access_log;
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::limits::{rate_limit, shed_load, time_limit, IpLimit};
+use crate::limits::{no_store, rate_limit, shed_load, time_limit, Budgets, IpLimit};
 use crate::routes::{attachments, complaints, fallback, openapi, staff, status};
 use crate::state::AppState;
 use crate::pages::{self, Shell};
@@ -33,11 +33,10 @@ pub struct Limiters {
 
 impl Limiters {
     pub fn new(config: &Config) -> Limiters {
-        let trust = config.trust_forwarded_for;
         Limiters {
-            complaints: IpLimit::per_minute(config.complaints_per_minute, trust),
-            lookups: IpLimit::per_minute(config.lookups_per_minute, trust),
-            uploads: IpLimit::per_minute(config.uploads_per_minute, trust),
+            complaints: IpLimit::per_minute(config.complaints_per_minute),
+            lookups: IpLimit::per_minute(config.lookups_per_minute),
+            uploads: IpLimit::per_minute(config.uploads_per_minute),
         }
     }
 
@@ -75,7 +74,7 @@ fn cors(config: &Config) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static(complaints::IDEMPOTENCY_KEY)])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static(complaints::IDEMPOTENCY_KEY), HeaderName::from_static(attachments::COMPLAINT_KEY)])
         .expose_headers([header::RETRY_AFTER, header::LOCATION, HeaderName::from_static(complaints::REPLAYED)])
         .max_age(std::time::Duration::from_secs(600))
 }
@@ -84,6 +83,7 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
     let limited = |l: &IpLimit| from_fn_with_state(l.clone(), rate_limit);
     let api = Router::new()
         .route("/api/v1/complaints", post(complaints::create).route_layer(limited(&limiters.complaints)))
+        .route("/api/v1/complaints/lookup", post(complaints::lookup_post).route_layer(limited(&limiters.lookups)))
         .route("/api/v1/complaints/{ticket}", get(complaints::lookup).route_layer(limited(&limiters.lookups)))
         .route(
             "/api/v1/attachments",
@@ -122,12 +122,14 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
     let widget = Router::new().fallback_service(files).layer(from_fn(widget::cache_control));
     let csp = HeaderValue::from_str(&content_security_policy(&config.frame_ancestors, &shell))
         .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
-    let slots = Arc::new(Semaphore::new(config.max_in_flight));
+    let budgets = Budgets { uploads: Arc::new(Semaphore::new(config.uploads_in_flight)), requests: Arc::new(Semaphore::new(config.max_in_flight)) };
+    let trusted = Arc::new(config.trusted_proxies.clone());
 
     api.fallback_service(widget)
         .layer(from_fn(time_limit))
         .layer(from_fn(access_log))
-        .layer(from_fn_with_state(slots, shed_load))
+        .layer(from_fn_with_state(budgets, shed_load))
+        .layer(from_fn_with_state(trusted, crate::client::identify))
         .layer(cors(config))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -140,4 +142,5 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
             tracing::error!("handler panicked");
             ApiError::overloaded().into_response()
         }))
+        .layer(from_fn(no_store))
 }

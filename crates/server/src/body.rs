@@ -38,7 +38,8 @@ pub async fn drain(mut body: Body, already_read: u64) {
 }
 
 /// The whole body, or 413 as soon as it is known to be larger than `limit`.
-pub async fn read_limited(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+/// A body that moves no byte for `idle` is answered 408 (a stalled or trickling-then-stopped upload).
+pub async fn read_limited(headers: &HeaderMap, mut body: Body, limit: usize, idle: Duration) -> Result<Bytes, ApiError> {
     if let Some(n) = declared_length(headers).filter(|n| *n > limit as u64) {
         if n <= DRAIN_CAP {
             drain(body, 0).await;
@@ -46,7 +47,11 @@ pub async fn read_limited(headers: &HeaderMap, mut body: Body, limit: usize) -> 
         return Err(too_large());
     }
     let mut buf = Vec::with_capacity(declared_length(headers).unwrap_or(0) as usize);
-    while let Some(frame) = body.frame().await {
+    loop {
+        let frame = tokio::time::timeout(idle, body.frame())
+            .await
+            .map_err(|_| ApiError::new(StatusCode::REQUEST_TIMEOUT, codes::REQUEST_TIMEOUT))?;
+        let Some(frame) = frame else { break };
         let frame = frame.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, codes::MALFORMED_BODY))?;
         if let Some(data) = frame.data_ref() {
             if buf.len() + data.len() > limit {

@@ -16,7 +16,15 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ("LOOKUPS_PER_MINUTE", "20", "ticket status lookups per client IP; 0 disables the limit"),
     ("UPLOADS_PER_MINUTE", "20", "attachment uploads per client IP; 0 disables the limit"),
     ("MAX_IN_FLIGHT", "1024", "requests handled at once; more are refused with 503 at once"),
-    ("TRUST_FORWARDED_FOR", "false", "take the client IP from the last X-Forwarded-For entry (behind a proxy)"),
+    ("TRUSTED_PROXIES", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For is believed"),
+    ("UPLOADS_IN_FLIGHT", "32", "attachment uploads handled at once (their own budget); more are refused with 503 at once"),
+    ("CONNECTIONS_PER_CLIENT", "64", "open connections per client address (IPv6: per /64); more are refused with 503"),
+    ("MAX_CONNECTIONS", "8192", "open connections in all; more are refused with 503"),
+    ("HEADER_READ_TIMEOUT_SECS", "10", "seconds for a request's headers to arrive (HTTP/1) before the connection is closed"),
+    ("IDLE_TIMEOUT_SECS", "60", "seconds a connection may move no byte before it is closed"),
+    ("BODY_IDLE_TIMEOUT_SECS", "20", "seconds a request body may stall before the request is answered 408"),
+    ("LOOKUP_FAILURES_PER_TICKET", "10", "failed status lookups of one ticket within an hour before it locks (429)"),
+    ("LOOKUP_FAILURES_PER_CLIENT", "30", "failed status lookups from one client address within an hour before it locks (429)"),
     ("DATA_KEY_FILE", "", "file holding the data keys (64 hex digits each, one a line; the first seals, all open)"),
     ("DATA_KEY", "", "the data keys themselves, comma-separated, instead of DATA_KEY_FILE"),
     ("RETENTION_DAYS_AFTER_RESOLUTION", "365", "days after resolution before a complaint's personal data is erased"),
@@ -61,7 +69,15 @@ pub struct Config {
     pub lookups_per_minute: u32,
     pub uploads_per_minute: u32,
     pub max_in_flight: usize,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: crate::client::TrustedProxies,
+    pub uploads_in_flight: usize,
+    pub connections_per_client: usize,
+    pub max_connections: usize,
+    pub header_read_timeout_secs: u64,
+    pub idle_timeout_secs: u64,
+    pub body_idle_timeout_secs: u64,
+    pub lookup_failures_per_ticket: u64,
+    pub lookup_failures_per_client: u64,
     pub data_keys: KeySource,
     pub retention_days_after_resolution: u64,
     /// How the database connection is protected in transit, for the startup log.
@@ -120,6 +136,11 @@ impl Config {
         if frame_ancestors.contains([';', ',', '\n', '\r']) {
             return Err("FRAME_ANCESTORS must be a space-separated source list".into());
         }
+        if var("TRUST_FORWARDED_FOR").is_some() {
+            return Err("TRUST_FORWARDED_FOR is replaced by TRUSTED_PROXIES: list the addresses or CIDR blocks of the reverse proxies \
+                        (e.g. TRUSTED_PROXIES=10.0.0.0/8); X-Forwarded-For is believed only from them"
+                .into());
+        }
         let development = flag("JMO_DEV")?;
         let data_keys = match (var("DATA_KEY"), var("DATA_KEY_FILE")) {
             (Some(_), Some(_)) => return Err("set DATA_KEY or DATA_KEY_FILE, not both".into()),
@@ -149,7 +170,15 @@ impl Config {
             lookups_per_minute: number("LOOKUPS_PER_MINUTE", 20)? as u32,
             uploads_per_minute: number("UPLOADS_PER_MINUTE", 20)? as u32,
             max_in_flight: number("MAX_IN_FLIGHT", 1024)?.max(1) as usize,
-            trust_forwarded_for: flag("TRUST_FORWARDED_FOR")?,
+            trusted_proxies: crate::client::TrustedProxies::parse(&var("TRUSTED_PROXIES").unwrap_or_default())?,
+            uploads_in_flight: number("UPLOADS_IN_FLIGHT", 32)?.max(1) as usize,
+            connections_per_client: number("CONNECTIONS_PER_CLIENT", 64)?.max(1) as usize,
+            max_connections: number("MAX_CONNECTIONS", 8192)?.max(1) as usize,
+            header_read_timeout_secs: number("HEADER_READ_TIMEOUT_SECS", 10)?.max(1),
+            idle_timeout_secs: number("IDLE_TIMEOUT_SECS", 60)?.max(1),
+            body_idle_timeout_secs: number("BODY_IDLE_TIMEOUT_SECS", 20)?.max(1),
+            lookup_failures_per_ticket: number("LOOKUP_FAILURES_PER_TICKET", 10)?,
+            lookup_failures_per_client: number("LOOKUP_FAILURES_PER_CLIENT", 30)?,
             data_keys,
             retention_days_after_resolution: number("RETENTION_DAYS_AFTER_RESOLUTION", 365)?,
             database_tls,

@@ -2,7 +2,6 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use jmo_contract::{codes, ErrorBody, ErrorItem};
 
 #[derive(Debug)]
@@ -59,7 +58,8 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut res = (self.status, Json(self.body)).into_response();
+        let body = crate::messages::error_json(&self.body);
+        let mut res = (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
         if let Some(secs) = self.retry_after_secs {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

@@ -128,26 +128,35 @@ async fn store_one(tx: &mut sqlx::Transaction<'_, Any>, s: &Record) -> Result<Ou
         let fingerprint: String = row.try_get("fingerprint")?;
         return Ok(if fingerprint == s.fingerprint { Outcome::Replayed(row.try_get("response")?) } else { Outcome::KeyReused });
     }
-    // Checked before any write, so a rejected complaint leaves nothing behind in the batch.
+    // An attachment must exist, be unclaimed and have been uploaded for this complaint (its
+    // Complaint-Key, when the upload named one). Claimed inside a savepoint, each claim checked
+    // by its row count (another server instance may have claimed it since), so a refused
+    // complaint leaves nothing behind in the batch. Without attachments no savepoint is needed
+    // (it costs two statements per complaint in the batch): insert_record writes nothing when
+    // the key is taken.
+    if s.complaint.attachments.is_empty() {
+        return Ok(if insert_record(tx, s).await? { Outcome::Created } else { Outcome::KeyInUse });
+    }
+    let mut sp = tx.begin().await?;
     for (i, id) in s.complaint.attachments.iter().enumerate() {
-        let free = sqlx::query("SELECT id FROM attachments WHERE id = $1 AND complaint_ticket IS NULL")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        if free.is_none() {
+        let claimed = sqlx::query(
+            "UPDATE attachments SET complaint_ticket = $1 WHERE id = $2 AND complaint_ticket IS NULL AND (for_key IS NULL OR for_key = $3)",
+        )
+        .bind(&s.receipt.ticket)
+        .bind(id)
+        .bind(&s.idempotency_key)
+        .execute(&mut *sp)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            sp.rollback().await?;
             return Ok(Outcome::AttachmentUnknown(i));
         }
     }
-    if !insert_record(tx, s).await? {
+    if !insert_record(&mut sp, s).await? {
+        sp.rollback().await?;
         return Ok(Outcome::KeyInUse);
     }
-    for id in &s.complaint.attachments {
-        sqlx::query("UPDATE attachments SET complaint_ticket = $1 WHERE id = $2")
-            .bind(&s.receipt.ticket)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    sp.commit().await?;
     Ok(Outcome::Created)
 }
 

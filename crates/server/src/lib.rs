@@ -6,6 +6,7 @@
 mod access_log;
 pub mod app;
 mod body;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -13,8 +14,10 @@ mod error;
 pub mod images;
 pub mod intake;
 mod limits;
+pub mod messages;
 pub mod pages;
 mod routes;
+pub mod serve;
 pub mod state;
 pub mod store;
 mod widget;
@@ -95,7 +98,9 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         staff_token: config.staff_token.as_deref().map(Arc::from),
         keys_in_flight: Arc::new(Mutex::new(Default::default())),
         image_slots: Arc::new(Semaphore::new(2)),
-        trust_forwarded_for: config.trust_forwarded_for,
+        lookup_failures_per_ticket: config.lookup_failures_per_ticket,
+        lookup_failures_per_client: config.lookup_failures_per_client,
+        body_idle_timeout: Duration::from_secs(config.body_idle_timeout_secs),
     };
     let limiters = app::Limiters::new(&config);
     let router = app::router(state, &config, &limiters);
@@ -111,6 +116,7 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         widget_dir = %config.widget_dir.display(),
         allowed_origins = config.allowed_origins.len(),
         staff_endpoints = config.staff_token.is_some(),
+        trusted_proxies = config.trusted_proxies.len(),
         "listening"
     );
     if !config.widget_dir.join("index.html").is_file() {
@@ -129,8 +135,14 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         }
         tracing::info!("shutting down");
     };
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, service).with_graceful_shutdown(signal).await });
+    let conn_limits = serve::ConnLimits {
+        per_client: config.connections_per_client,
+        total: config.max_connections,
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        trusted: Arc::new(config.trusted_proxies.clone()),
+    };
+    let task = tokio::spawn(serve::serve(listener, router, conn_limits, signal));
     Ok(Running { addr, store, shutdown: stop_tx, task })
 }
 

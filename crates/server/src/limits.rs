@@ -1,28 +1,30 @@
-//! Protection against too many requests: per-IP rate limits (token buckets from `governor`) and a
-//! global cap on requests in flight. Both refuse at once with `Retry-After` instead of queueing.
+//! Protection against too many requests: per-client rate limits (token buckets from `governor`,
+//! keyed by [`crate::client::ClientAddr::key`]: IPv6 by /64) and budgets of requests in flight —
+//! one for uploads, one for everything else — so that slow uploads cannot take the slots of
+//! complaints or of the widget's pages. All refuse at once with `Retry-After` instead of queueing.
 
+use crate::client::ClientAddr;
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-/// A per-IP limit of `n` requests a minute (bursts up to `n`); `None` when disabled.
+/// A per-client limit of `n` requests a minute (bursts up to `n`); `None` when disabled.
 #[derive(Clone)]
 pub struct IpLimit {
     limiter: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
-    trust_forwarded_for: bool,
 }
 
 impl IpLimit {
-    pub fn per_minute(n: u32, trust_forwarded_for: bool) -> IpLimit {
+    pub fn per_minute(n: u32) -> IpLimit {
         let limiter = NonZeroU32::new(n).map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n).allow_burst(n))));
-        IpLimit { limiter, trust_forwarded_for }
+        IpLimit { limiter }
     }
 
     /// Drops the state of clients that are back to a full bucket, so memory stays bounded.
@@ -34,20 +36,14 @@ impl IpLimit {
     }
 }
 
-/// The client's address: the TCP peer, or behind a trusted proxy the last `X-Forwarded-For` entry.
-pub fn client_ip(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back();
-        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok()) {
-            return Some(ip);
-        }
-    }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip())
+/// The client address [`crate::client::identify`] worked out.
+pub fn client_addr(req: &Request) -> Option<IpAddr> {
+    req.extensions().get::<ClientAddr>().map(|c| c.0)
 }
 
 pub async fn rate_limit(State(limit): State<IpLimit>, req: Request, next: Next) -> Response {
-    if let (Some(limiter), Some(ip)) = (&limit.limiter, client_ip(&req, limit.trust_forwarded_for)) {
-        if let Err(not_until) = limiter.check_key(&ip) {
+    if let (Some(limiter), Some(client)) = (&limit.limiter, req.extensions().get::<ClientAddr>()) {
+        if let Err(not_until) = limiter.check_key(&client.key()) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             return ApiError::rate_limited(wait.as_secs() + 1).into_response();
         }
@@ -55,8 +51,16 @@ pub async fn rate_limit(State(limit): State<IpLimit>, req: Request, next: Next) 
     next.run(req).await
 }
 
-/// Refuses with 503 when `MAX_IN_FLIGHT` requests are already being handled.
-pub async fn shed_load(State(slots): State<Arc<Semaphore>>, req: Request, next: Next) -> Response {
+/// The in-flight budgets: uploads (`UPLOADS_IN_FLIGHT`) and every other request (`MAX_IN_FLIGHT`).
+#[derive(Clone)]
+pub struct Budgets {
+    pub uploads: Arc<Semaphore>,
+    pub requests: Arc<Semaphore>,
+}
+
+/// Refuses with 503 when the request's budget is spent. An upload holds only an upload slot.
+pub async fn shed_load(State(budgets): State<Budgets>, req: Request, next: Next) -> Response {
+    let slots = if req.uri().path() == "/api/v1/attachments" { &budgets.uploads } else { &budgets.requests };
     match slots.try_acquire() {
         Ok(_permit) => next.run(req).await,
         Err(_) => ApiError::overloaded().into_response(),
@@ -73,4 +77,14 @@ pub async fn time_limit(req: Request, next: Next) -> Response {
         Ok(res) => res,
         Err(_) => ApiError::new(axum::http::StatusCode::REQUEST_TIMEOUT, jmo_contract::codes::REQUEST_TIMEOUT).into_response(),
     }
+}
+
+/// `Cache-Control: no-store` on every answer under `/api/` (statuses, receipts, staff data, errors).
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    if api {
+        res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    }
+    res
 }

@@ -15,8 +15,11 @@ pub struct AppState {
     pub keys_in_flight: Arc<Mutex<HashSet<String>>>,
     /// Image decoding is CPU-heavy: at most this many at once.
     pub image_slots: Arc<Semaphore>,
-    /// Whether the client address is the last `X-Forwarded-For` entry (audit events).
-    pub trust_forwarded_for: bool,
+    /// Failed status lookups allowed per ticket and per client address in an hour.
+    pub lookup_failures_per_ticket: u64,
+    pub lookup_failures_per_client: u64,
+    /// A request body that moves no byte for this long is answered 408.
+    pub body_idle_timeout: std::time::Duration,
 }
 
 /// Holds an idempotency key as "in flight" until dropped.

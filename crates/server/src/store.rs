@@ -36,6 +36,14 @@ impl DbKind {
     }
 }
 
+/// How long an upload waits for its complaint: longer than the device's outbox retries one
+/// (7 days) plus the idempotency keys' 8 days of grace, so a complaint delivered late still finds
+/// its images.
+pub const UNCLAIMED_UPLOAD_SECS: i64 = 10 * 86_400;
+
+/// The window the lookup lockouts count failures in.
+pub const LOOKUP_WINDOW_SECS: i64 = 3600;
+
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
@@ -98,6 +106,7 @@ fn migrator() -> Migrator {
     Migrator::with_migrations(vec![
         migration(1, "init", include_str!("../migrations/0001_init.sql")),
         migration(2, "personal data at rest", include_str!("../migrations/0002_personal_data_at_rest.sql")),
+        migration(3, "abuse", include_str!("../migrations/0003_abuse.sql")),
     ])
 }
 
@@ -206,6 +215,7 @@ impl Store {
     pub async fn insert_attachment(
         &self,
         id: &str,
+        for_key: Option<&str>,
         content_type: &str,
         data: Vec<u8>,
         width: u32,
@@ -216,8 +226,8 @@ impl Store {
         let sealed = self.keys.seal(Column::AttachmentData, id, &data);
         drop(data);
         sqlx::query(
-            "INSERT INTO attachments (id, content_type, data, bytes, width, height, complaint_ticket, created_at, key_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
+            "INSERT INTO attachments (id, content_type, data, bytes, width, height, complaint_ticket, created_at, key_id, for_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)",
         )
         .bind(id)
         .bind(content_type)
@@ -227,8 +237,47 @@ impl Store {
         .bind(height as i64)
         .bind(now.unix())
         .bind(self.keys.current_id())
+        .bind(for_key)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Seconds until a lookup may be tried again, when the ticket or the client has `limit`
+    /// failures within the last hour (a limit of 0 is off); `None` when neither is locked.
+    pub async fn lookup_locked(&self, subjects: &[(&str, &str, u64)], now: Timestamp) -> Result<Option<u64>, DbError> {
+        let mut wait = None;
+        for (scope, subject, limit) in subjects {
+            if *limit == 0 {
+                continue;
+            }
+            // The limit-th most recent failure: once it is an hour old, fewer than `limit` remain.
+            let at: Option<i64> = sqlx::query_scalar(
+                "SELECT at FROM lookup_failures WHERE scope = $1 AND subject = $2 AND at > $3 ORDER BY at DESC LIMIT 1 OFFSET $4",
+            )
+            .bind(*scope)
+            .bind(*subject)
+            .bind(now.unix() - LOOKUP_WINDOW_SECS)
+            .bind((*limit - 1) as i64)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(at) = at {
+                let secs = (at + LOOKUP_WINDOW_SECS - now.unix()).max(1) as u64;
+                wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
+            }
+        }
+        Ok(wait)
+    }
+
+    pub async fn record_lookup_failure(&self, subjects: &[(&str, &str)], now: Timestamp) -> Result<(), DbError> {
+        for (scope, subject) in subjects {
+            sqlx::query("INSERT INTO lookup_failures (scope, subject, at) VALUES ($1, $2, $3)")
+                .bind(*scope)
+                .bind(*subject)
+                .bind(now.unix())
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 
@@ -345,13 +394,17 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Forgets idempotency keys after 8 days (the draft asks for at least 7) and uploads that no
-    /// complaint claimed within a day, and erases the personal data of complaints resolved more
+    /// Forgets idempotency keys after 8 days (the draft asks for at least 7), uploads that no
+    /// complaint claimed within [`UNCLAIMED_UPLOAD_SECS`] and failed lookups older than an hour, and erases the personal data of complaints resolved more
     /// than `retention_secs` ago. Returns how many complaints it erased.
     pub async fn purge(&self, now: Timestamp, retention_secs: i64) -> Result<usize, DbError> {
         sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(now.unix() - 8 * 86_400).execute(&self.pool).await?;
         sqlx::query("DELETE FROM attachments WHERE complaint_ticket IS NULL AND created_at < $1")
-            .bind(now.unix() - 86_400)
+            .bind(now.unix() - UNCLAIMED_UPLOAD_SECS)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM lookup_failures WHERE at <= $1")
+            .bind(now.unix() - LOOKUP_WINDOW_SECS)
             .execute(&self.pool)
             .await?;
         let mut erased = 0;

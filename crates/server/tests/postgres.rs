@@ -21,7 +21,10 @@ async fn api_scenarios_on_postgres() {
     scenarios::attachments(&s).await;
     scenarios::staff_and_disruptions(&s).await;
     scenarios::sealed_then_erased(&s).await;
+    scenarios::upload_claimed_only_by_its_complaint(&s).await;
     drop(s);
+    // Lockouts shared by two instances on one PostgreSQL database.
+    scenarios::lookups_lock_per_ticket_across_instances(&pg.database()).await;
     // TLS demanded of a server that has none: refused at start, not downgraded.
     let (code, logs) = support::launch(&url).env("DATABASE_TLS", "require").refused();
     assert!(code != Some(0) && logs.contains("cannot start"), "{code:?} {logs}");

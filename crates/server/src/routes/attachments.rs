@@ -4,6 +4,7 @@ use crate::body::{declared_length, drain, read_limited, too_large};
 use crate::clock;
 use crate::error::ApiError;
 use crate::images::{self, ImageError, MAX_UPLOAD_BYTES};
+use crate::messages::server_codes::IMAGE_TOO_LARGE;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -11,6 +12,9 @@ use axum::http::{header, StatusCode};
 use axum::Json;
 use jmo_contract::{codes, AttachmentReceipt};
 use std::time::Duration;
+
+/// Optional header of an upload: the Idempotency-Key of the complaint the image is for.
+pub const COMPLAINT_KEY: &str = "complaint-key";
 
 /// Room for the multipart envelope around a maximal file.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -34,13 +38,23 @@ async fn multipart_file(app: &AppState, req: Request) -> Result<Bytes, ApiError>
     request_body(content = Vec<u8>, description = "One JPEG, PNG or WebP image of at most 5 MB: the raw bytes, or multipart/form-data with a `file` part",
         content_type = "application/octet-stream"),
     responses(
-        (status = 201, description = "Stored after re-encoding (metadata stripped)", body = AttachmentReceipt),
+        (status = 201, description = "Stored after re-encoding as JPEG (metadata stripped)", body = AttachmentReceipt),
         (status = 413, description = "Over 5 MB", body = jmo_contract::ErrorBody),
         (status = 415, description = "Not a JPEG, PNG or WebP by its bytes", body = jmo_contract::ErrorBody),
-        (status = 422, description = "Does not decode as an image", body = jmo_contract::ErrorBody),
+        (status = 422, description = "Does not decode as an image (`image_corrupt`), or over 4096 px a side / 16.7 MP (`image_too_large`)", body = jmo_contract::ErrorBody),
+        (status = 503, description = "Too many uploads at once; see Retry-After", body = jmo_contract::ErrorBody),
         (status = 429, description = "Rate limited", body = jmo_contract::ErrorBody),
     ))]
 pub async fn upload(State(app): State<AppState>, req: Request) -> Result<(StatusCode, Json<AttachmentReceipt>), ApiError> {
+    // The complaint this image is for (its Idempotency-Key): only that complaint may claim it.
+    let for_key = match req.headers().get(COMPLAINT_KEY) {
+        None => None,
+        Some(v) => {
+            let text = v.to_str().unwrap_or("").trim().trim_matches('"');
+            let uuid = uuid::Uuid::try_parse(text).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, codes::IDEMPOTENCY_KEY_INVALID))?;
+            Some(uuid.hyphenated().to_string())
+        }
+    };
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let bytes = if content_type.starts_with("multipart/form-data") {
         if declared_length(req.headers()).is_some_and(|n| n > UPLOAD_BODY_LIMIT as u64) {
@@ -50,7 +64,7 @@ pub async fn upload(State(app): State<AppState>, req: Request) -> Result<(Status
         multipart_file(&app, req).await?
     } else {
         let (parts, body) = req.into_parts();
-        read_limited(&parts.headers, Body::new(body), MAX_UPLOAD_BYTES).await?
+        read_limited(&parts.headers, Body::new(body), MAX_UPLOAD_BYTES, app.body_idle_timeout).await?
     };
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(too_large());
@@ -75,6 +89,10 @@ pub async fn upload(State(app): State<AppState>, req: Request) -> Result<(Status
     .map_err(|e| match e {
         ImageError::Unsupported => ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::IMAGE_TYPE_UNSUPPORTED),
         ImageError::Corrupt => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, codes::IMAGE_CORRUPT),
+        ImageError::TooLarge { width, height } => {
+            tracing::info!(width, height, "image refused: too many pixels");
+            ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", IMAGE_TOO_LARGE)
+        }
     })?;
     let id = uuid::Uuid::new_v4().hyphenated().to_string();
     let receipt = AttachmentReceipt {
@@ -84,7 +102,7 @@ pub async fn upload(State(app): State<AppState>, req: Request) -> Result<(Status
         width: image.width,
         height: image.height,
     };
-    app.store.insert_attachment(&id, image.content_type, image.data, image.width, image.height, clock::now()).await?;
+    app.store.insert_attachment(&id, for_key.as_deref(), image.content_type, image.data, image.width, image.height, clock::now()).await?;
     tracing::info!(attachment = %id, bytes = receipt.bytes, "attachment stored");
     Ok((StatusCode::CREATED, Json(receipt)))
 }

@@ -8,7 +8,9 @@ use crate::state::AppState;
 use crate::store::SealedComplaint;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
+use crate::client::ClientAddr;
+use crate::messages::server_codes::LOOKUP_LOCKED;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -68,7 +70,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
     let key = idempotency_key(&headers)?;
     // Claimed before the body is read, so a retry racing a slow first attempt gets 409.
     let _claim = app.claim_key(&key).ok_or_else(|| ApiError::new(StatusCode::CONFLICT, codes::IDEMPOTENCY_KEY_IN_USE))?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (value, request): (serde_json::Value, ComplaintRequest) = parse_json(&bytes)?;
     // The fingerprint of the parsed body (keys sorted), so spacing and key order do not matter.
     let fingerprint = crate::crypto::hex(&Sha256::digest(serde_json::to_vec(&value).unwrap_or_default()));
@@ -128,30 +130,115 @@ pub struct LookupQuery {
         (status = 200, body = TicketStatus),
         (status = 400, description = "phone_last4 missing or not 4 digits", body = jmo_contract::ErrorBody),
         (status = 404, description = "No such ticket, or wrong digits: the same answer for both", body = jmo_contract::ErrorBody),
-        (status = 429, description = "Rate limited", body = jmo_contract::ErrorBody),
+        (status = 429, description = "Rate limited, or locked after too many failures (`lookup_locked`); see Retry-After", body = jmo_contract::ErrorBody),
     ))]
+/// The older form of the lookup, with the digits in the URL; kept while the form still uses it.
+/// Prefer `POST /api/v1/complaints/lookup`, which keeps them out of URLs and logs.
 pub async fn lookup(
     State(app): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
     ticket: Result<Path<String>, PathRejection>,
     query: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Result<Json<TicketStatus>, ApiError> {
     let Query(query) = query.map_err(|_| ApiError::field(StatusCode::BAD_REQUEST, "phone_last4", codes::INVALID_FORMAT))?;
-    let last4 = query.phone_last4.unwrap_or_default();
+    let last4 = check_last4(query.phone_last4.unwrap_or_default())?;
+    let ticket = ticket.map(|Path(t)| t).unwrap_or_default();
+    look_up(&app, client.map(|Extension(c)| c), &ticket, &last4).await
+}
+
+/// `POST /api/v1/complaints/lookup`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LookupRequest {
+    /// Ticket number, e.g. JMO-7K3M-9QX2-ABCD-EF01 (any case; O/I/L read as 0/1).
+    ticket: String,
+    /// The last 4 digits of the phone number given in the complaint.
+    phone_last4: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/complaints/lookup", tag = "complaints",
+    request_body = LookupRequest,
+    responses(
+        (status = 200, body = TicketStatus),
+        (status = 400, description = "Malformed JSON, phone_last4 missing or not 4 digits", body = jmo_contract::ErrorBody),
+        (status = 404, description = "No such ticket, or wrong digits: the same answer for both", body = jmo_contract::ErrorBody),
+        (status = 429, description = "Rate limited, or locked after too many failures for this ticket or from this address (`lookup_locked`); see Retry-After", body = jmo_contract::ErrorBody),
+    ))]
+/// The participant's status lookup with the ticket and digits in the body. Failed attempts are
+/// counted in the database per ticket and per client address (shared by every instance): after
+/// `LOOKUP_FAILURES_PER_TICKET` (10) misses for a ticket, or `LOOKUP_FAILURES_PER_CLIENT` (30)
+/// from an address, within an hour, lookups answer 429 `lookup_locked` until the oldest of them
+/// is an hour old — even with the right digits.
+pub async fn lookup_post(
+    State(app): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<TicketStatus>, ApiError> {
+    require_json(&headers)?;
+    let bytes = read_limited(&headers, body, 4096, app.body_idle_timeout).await?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, codes::MALFORMED_JSON))?;
+    let text = |name: &str| -> Result<String, ApiError> {
+        match &value[name] {
+            serde_json::Value::Null => Err(ApiError::field(StatusCode::BAD_REQUEST, name, codes::REQUIRED)),
+            serde_json::Value::String(s) => Ok(s.clone()),
+            _ => Err(ApiError::field(StatusCode::BAD_REQUEST, name, codes::INVALID_TYPE)),
+        }
+    };
+    if !value.is_object() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, codes::MALFORMED_JSON));
+    }
+    let request = LookupRequest { ticket: text("ticket")?, phone_last4: text("phone_last4")? };
+    let last4 = check_last4(request.phone_last4)?;
+    look_up(&app, client.map(|Extension(c)| c), &request.ticket, &last4).await
+}
+
+fn check_last4(last4: String) -> Result<String, ApiError> {
+    let last4 = last4.trim().to_string();
     if last4.is_empty() {
         return Err(ApiError::field(StatusCode::BAD_REQUEST, "phone_last4", codes::REQUIRED));
     }
     if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::field(StatusCode::BAD_REQUEST, "phone_last4", codes::INVALID_FORMAT));
     }
-    let ticket = ticket.ok().and_then(|Path(t)| normalize_ticket(&t)).ok_or_else(ApiError::not_found)?;
-    let row = app.store.ticket_status(&ticket).await?.ok_or_else(ApiError::not_found)?;
-    // Erased complaints have no lookup hash: nothing unlocks them any more.
-    let Some((key_id, hash)) = &row.lookup else { return Err(ApiError::not_found()) };
-    if !app.store.keys().lookup_matches(key_id, &ticket, &last4, hash) {
-        return Err(ApiError::not_found());
+    Ok(last4)
+}
+
+async fn look_up(app: &AppState, client: Option<ClientAddr>, ticket: &str, last4: &str) -> Result<Json<TicketStatus>, ApiError> {
+    let now = clock::now();
+    let normalized = normalize_ticket(ticket);
+    let client_key = client.map(|c| c.key().to_string());
+    let mut subjects: Vec<(&str, &str, u64)> = Vec::with_capacity(2);
+    if let Some(t) = &normalized {
+        subjects.push(("ticket", t, app.lookup_failures_per_ticket));
     }
-    Ok(Json(TicketStatus {
-        ticket,
+    if let Some(c) = &client_key {
+        subjects.push(("client", c, app.lookup_failures_per_client));
+    }
+    if let Some(wait) = app.store.lookup_locked(&subjects, now).await? {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, LOOKUP_LOCKED).retry_after(wait));
+    }
+    match find_status(app, normalized.as_deref(), last4).await? {
+        Some(status) => Ok(Json(status)),
+        None => {
+            let failed: Vec<(&str, &str)> = subjects.iter().map(|(scope, subject, _)| (*scope, *subject)).collect();
+            app.store.record_lookup_failure(&failed, now).await?;
+            Err(ApiError::not_found())
+        }
+    }
+}
+
+/// The status, when the ticket exists and the digits match its lookup hash.
+async fn find_status(app: &AppState, ticket: Option<&str>, last4: &str) -> Result<Option<TicketStatus>, ApiError> {
+    let Some(ticket) = ticket else { return Ok(None) };
+    let Some(row) = app.store.ticket_status(ticket).await? else { return Ok(None) };
+    // Erased complaints have no lookup hash: nothing unlocks them any more.
+    let Some((key_id, hash)) = &row.lookup else { return Ok(None) };
+    if !app.store.keys().lookup_matches(key_id, ticket, last4, hash) {
+        return Ok(None);
+    }
+    Ok(Some(TicketStatus {
+        ticket: ticket.to_string(),
         status: ComplaintStatus::parse(&row.status).unwrap_or(ComplaintStatus::Received),
         received_at: Timestamp(row.received_at).to_string(),
         response_due_at: Timestamp(row.response_due_at).to_string(),

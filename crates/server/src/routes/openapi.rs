@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "JMO Self-Help complaint intake", description = "Complaints from the JMO Self-Help guide to BPJS Ketenagakerjaan. \
         Errors are `{\"errors\":[{\"field\":\"reporter.nik\",\"code\":\"nik_birth_date\"}]}` with stable codes; times are RFC 3339 UTC."),
     paths(
-        super::complaints::create, super::complaints::lookup, super::attachments::upload, super::status::status,
+        super::complaints::create, super::complaints::lookup, super::complaints::lookup_post, super::attachments::upload, super::status::status,
         super::staff::list, super::staff::detail, super::staff::set_status, super::staff::erase, super::staff::attachment,
         super::staff::create_disruption, super::staff::end_disruption,
     ),

@@ -5,7 +5,7 @@
 use crate::body::{parse_json, read_limited, require_json, JSON_LIMIT};
 use crate::clock;
 use crate::error::ApiError;
-use crate::limits::client_ip;
+use crate::limits::client_addr;
 use crate::state::AppState;
 use crate::store::Audit;
 use axum::body::Body;
@@ -106,7 +106,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/staff/complaints/{ticket}", tag = "staff", security(("staff" = [])),
     params(("ticket" = String, Path)),
     responses((status = 200, body = StaffComplaint), (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
-pub async fn detail(State(app): State<AppState>, headers: HeaderMap, Path(ticket): Path<String>) -> Result<Json<StaffComplaint>, ApiError> {
+pub async fn detail(State(app): State<AppState>, headers: HeaderMap, PathText(ticket): PathText) -> Result<Json<StaffComplaint>, ApiError> {
     require_staff(&app, &headers)?;
     let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
     let row = app.store.complaint(&ticket).await?.ok_or_else(ApiError::not_found)?;
@@ -120,12 +120,12 @@ pub async fn detail(State(app): State<AppState>, headers: HeaderMap, Path(ticket
 pub async fn set_status(
     State(app): State<AppState>,
     headers: HeaderMap,
-    Path(ticket): Path<String>,
+    PathText(ticket): PathText,
     body: Body,
 ) -> Result<Json<TicketStatus>, ApiError> {
     require_staff(&app, &headers)?;
     require_json(&headers)?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (_, update): (_, StatusUpdate) = parse_json(&bytes)?;
     let status = ComplaintStatus::parse(&update.status).ok_or_else(|| {
         let code = if update.status.is_empty() { codes::REQUIRED } else { codes::INVALID_CHOICE };
@@ -153,13 +153,13 @@ pub async fn set_status(
 /// An erasure request (UU 27/2022): the participant's personal data in this complaint — the
 /// sealed content, attachments, lookup hash, idempotency record — is removed now; the anonymous
 /// record stays for reports. Recorded in `audit_events` in the same transaction.
-pub async fn erase(State(app): State<AppState>, Path(ticket): Path<String>, req: Request) -> Result<Json<StaffComplaint>, ApiError> {
+pub async fn erase(State(app): State<AppState>, PathText(ticket): PathText, req: Request) -> Result<Json<StaffComplaint>, ApiError> {
     require_staff(&app, req.headers())?;
     let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
     let audit = Audit {
         actor: "staff-token",
         action: "erase_on_request",
-        client_ip: client_ip(&req, app.trust_forwarded_for).map(|ip| ip.to_string()),
+        client_ip: client_addr(&req).map(|ip| ip.to_string()),
     };
     if !app.store.erase(&ticket, clock::now(), &audit).await? {
         return Err(ApiError::not_found());
@@ -173,7 +173,7 @@ pub async fn erase(State(app): State<AppState>, Path(ticket): Path<String>, req:
     params(("id" = String, Path)),
     responses((status = 200, description = "The re-encoded image", content_type = "image/*"), (status = 401, body = jmo_contract::ErrorBody),
         (status = 404, body = jmo_contract::ErrorBody)))]
-pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, PathText(id): PathText) -> Result<Response, ApiError> {
     require_staff(&app, &headers)?;
     let id = jmo_contract::validate_attachment_id(&id).map_err(|_| ApiError::not_found())?;
     let (content_type, data) = app.store.attachment(&id).await?.ok_or_else(ApiError::not_found)?;
@@ -186,7 +186,7 @@ pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, Path(id
 pub async fn create_disruption(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<Disruption>), ApiError> {
     require_staff(&app, &headers)?;
     require_json(&headers)?;
-    let bytes = read_limited(&headers, body, JSON_LIMIT).await?;
+    let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (_, new): (_, NewDisruption) = parse_json(&bytes)?;
     let valid = validate_new_disruption(&new).map_err(|e| ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let since = valid.since.unwrap_or_else(clock::now);
@@ -205,11 +205,23 @@ pub async fn create_disruption(State(app): State<AppState>, headers: HeaderMap, 
 #[utoipa::path(delete, path = "/api/v1/staff/disruptions/{id}", tag = "staff", security(("staff" = [])),
     params(("id" = String, Path)),
     responses((status = 204, description = "Ended"), (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
-pub async fn end_disruption(State(app): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn end_disruption(State(app): State<AppState>, headers: HeaderMap, PathText(id): PathText) -> Result<StatusCode, ApiError> {
     require_staff(&app, &headers)?;
     if !app.store.end_disruption(&id, clock::now()).await? {
         return Err(ApiError::not_found());
     }
     tracing::info!(disruption = %id, "disruption ended");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A path segment as text; a segment that does not decode (bad percent-encoding, not UTF-8)
+/// answers the JSON 404 rather than axum's plain-text rejection.
+pub struct PathText(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathText {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        <Path<String> as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state).await.map(|Path(t)| PathText(t)).map_err(|_| ApiError::not_found())
+    }
 }

@@ -200,14 +200,14 @@ pub async fn rejects_bad_input(s: &Server) {
     assert_eq!(error_codes(res).await, [("".into(), "method_not_allowed".into())]);
 }
 
-/// Attachments are typed by their bytes and re-encoded without metadata; at most 3 per
+/// Attachments are typed by their bytes and re-encoded as JPEG without metadata; at most 3 per
 /// complaint, each used once.
 pub async fn attachments(s: &Server) {
-    // A PNG named .jpg and sent as image/jpeg is still a PNG.
+    // A PNG named .jpg and sent as image/jpeg is read as a PNG (and stored as JPEG, like all).
     let res = upload(s, png_bytes(40, 30), "photo.jpg", "image/jpeg").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let png: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
-    assert_eq!((png.content_type.as_str(), png.width, png.height), ("image/png", 40, 30));
+    assert_eq!((png.content_type.as_str(), png.width, png.height), ("image/jpeg", 40, 30));
 
     // HTML renamed .png is refused by its bytes.
     let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
@@ -247,7 +247,7 @@ pub async fn attachments(s: &Server) {
     let res = upload(s, webp_bytes(16, 16), "sticker.webp", "image/webp").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let webp: jmo_contract::AttachmentReceipt = res.json().await.unwrap();
-    assert_eq!(webp.content_type, "image/png");
+    assert_eq!(webp.content_type, "image/jpeg");
 
     // Four is one too many.
     let mut c = complaint();
@@ -544,7 +544,7 @@ pub async fn sealed_then_erased(s: &Server) -> Erased {
     let ticket = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
     assert_eq!(lookup(s, &ticket, PHONE_LAST4).await.status(), StatusCode::OK);
     let plain_image = staff_get(s, &format!("/api/v1/staff/attachments/{}", image.id)).await.bytes().await.unwrap().to_vec();
-    assert!(plain_image.starts_with(b"\x89PNG"));
+    assert!(plain_image.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
 
     let db = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&s.database_url).await.unwrap();
     let row = sqlx::query("SELECT personal, key_id, lookup_hash FROM complaints WHERE ticket = $1").bind(&ticket).fetch_one(&db).await.unwrap();
@@ -555,7 +555,7 @@ pub async fn sealed_then_erased(s: &Server) -> Erased {
         assert!(!contains(&personal, plain.as_bytes()), "{plain:?} stored in plain text");
     }
     assert_eq!(lookup_hash.len(), 64, "a keyed hash, not the digits");
-    assert!(!contains(&stored_image, &plain_image[8..40]) && !stored_image.starts_with(b"\x89PNG"), "the image is stored in the clear");
+    assert!(!contains(&stored_image, &plain_image[8..40]) && !stored_image.starts_with(&[0xFF, 0xD8]), "the image is stored in the clear");
 
     // Only staff, only an existing complaint.
     let erase = |ticket: String, token: &'static str| {
@@ -592,4 +592,104 @@ pub async fn sealed_then_erased(s: &Server) -> Erased {
     );
     db.close().await;
     Erased { ticket, sealed: vec![personal, stored_image], image: plain_image }
+}
+
+pub async fn error_body(res: reqwest::Response) -> Value {
+    res.json().await.expect("a JSON error body")
+}
+
+/// Every error item has a code and a message in Indonesian and English.
+pub fn assert_localized(body: &Value) {
+    for e in body["errors"].as_array().expect("errors") {
+        assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "{body}");
+        assert!(e["message"]["id"].as_str().is_some_and(|m| !m.is_empty()), "no Indonesian message: {body}");
+        assert!(e["message"]["en"].as_str().is_some_and(|m| !m.is_empty()), "no English message: {body}");
+    }
+}
+
+pub fn codes_of(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["code"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+
+pub async fn post_lookup(s: &Server, ticket: &str, last4: &str, forwarded: Option<&str>) -> reqwest::Response {
+    let mut req = client().post(s.url("/api/v1/complaints/lookup")).json(&json!({"ticket": ticket, "phone_last4": last4}));
+    if let Some(f) = forwarded {
+        req = req.header("X-Forwarded-For", f);
+    }
+    req.send().await.unwrap()
+}
+
+/// An upload sent with `Complaint-Key: <the complaint's Idempotency-Key>` can be claimed by that
+/// complaint only; an unknown, already claimed or foreign one is refused with 422.
+pub async fn upload_claimed_only_by_its_complaint(s: &Server) {
+    let (mine, other) = (new_key(), new_key());
+    let res = client()
+        .post(s.url("/api/v1/attachments"))
+        .header("Content-Type", "image/png")
+        .header("Complaint-Key", &mine)
+        .body(png_bytes(12, 12))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<jmo_contract::AttachmentReceipt>().await.unwrap().id;
+    let mut c = complaint();
+    c["attachments"] = json!([id]);
+    let res = post_complaint(s, &other, &c).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = error_body(res).await;
+    assert_eq!(codes_of(&body), [("attachments[0]".into(), "attachment_unknown".into())]);
+    assert_localized(&body);
+    // The refused complaint left nothing behind: its key is still free, the image unclaimed.
+    assert_eq!(post_complaint(s, &mine, &c).await.status(), StatusCode::CREATED);
+    assert_eq!(post_complaint(s, &mine, &c).await.status(), StatusCode::CREATED, "replay");
+    let res = post_complaint(s, &new_key(), &c).await;
+    assert_eq!(error_codes(res).await, [("attachments[0]".into(), "attachment_unknown".into())]);
+    let res = client().post(s.url("/api/v1/attachments")).header("Complaint-Key", "nope").body(png_bytes(4, 4)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// `POST /api/v1/complaints/lookup`: ticket and digits in the body, `no-store`. After 10 wrong
+/// attempts on a ticket — spread over two server instances on one database — the ticket is
+/// locked for both, even with the right digits: 429 `lookup_locked`, localized, with Retry-After.
+pub async fn lookups_lock_per_ticket_across_instances(url: &str) {
+    // Per-client lockout off here: this test is about the ticket.
+    let env = [("LOOKUP_FAILURES_PER_CLIENT", "0")];
+    let (a, b) = (Server::start(url, &env), Server::start(url, &env));
+    let res = post_complaint(&a, &new_key(), &complaint()).await;
+    let ticket = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
+    let res = post_lookup(&b, &ticket, PHONE_LAST4, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.json::<jmo_contract::TicketStatus>().await.unwrap().ticket, ticket);
+    let res = post_lookup(&a, &ticket, "12x4", None).await;
+    assert_eq!(error_codes(res).await, [("phone_last4".into(), "invalid_format".into())]);
+    let res = client().post(a.url("/api/v1/complaints/lookup")).json(&json!({"ticket": ticket})).send().await.unwrap();
+    assert_eq!(error_codes(res).await, [("phone_last4".into(), "required".into())]);
+    for i in 0..10 {
+        let s = if i % 2 == 0 { &a } else { &b };
+        let res = post_lookup(s, &ticket.to_lowercase(), &format!("{:04}", i), None).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "attempt {i}");
+    }
+    for s in [&a, &b] {
+        let res = post_lookup(s, &ticket, PHONE_LAST4, None).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((3000..=3600).contains(&wait), "Retry-After {wait}");
+        let body = error_body(res).await;
+        assert_eq!(codes_of(&body), [("".into(), "lookup_locked".into())]);
+        assert_localized(&body);
+        // The older GET form counts and is locked the same way.
+        assert_eq!(lookup(s, &ticket, PHONE_LAST4).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+    // Another ticket is not locked.
+    let res = post_complaint(&b, &new_key(), &complaint()).await;
+    let other = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
+    assert_eq!(post_lookup(&a, &other, PHONE_LAST4, None).await.status(), StatusCode::OK);
 }
