@@ -1,10 +1,10 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{header, loading, not_found, start_screen, step_page, FormSlot};
+use crate::components::{header, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
 use crate::hooks::{use_address, use_carried_over, use_content_download, use_focus_heading, use_host};
-use crate::state::{Action, Opening, Screen, State, CHECK_PAGE};
+use crate::state::{needs_guides, Action, Opening, Screen, State, CHECK_PAGE};
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -40,7 +40,8 @@ pub fn App(props: &AppProps) -> Html {
             let anchor = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("a[href^='/']:not([target])").ok().flatten());
             let Some(anchor) = anchor else { return };
             let Some(href) = anchor.get_attribute("href").filter(|h| !h.starts_with("//")) else { return };
-            if !browser::push_address(&href) {
+            // A step before the guides are here: the browser goes there (the server draws it).
+            if needs_guides(&href) && crate::content::full().is_none() || !browser::push_address(&href) {
                 return;
             }
             e.prevent_default();
@@ -63,7 +64,6 @@ pub fn App(props: &AppProps) -> Html {
     });
     let screen = match &state.screen {
         Screen::Start => start_screen(&state),
-        Screen::Loading => loading(&state),
         Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
         Screen::NotFound => not_found(&state),
         Screen::Check => html! {

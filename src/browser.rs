@@ -2,7 +2,14 @@
 //! APIs may be missing or throw, and the guide must keep working without them.
 
 use jmo_guide::Lang;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/src/on_demand.js")]
+extern "C" {
+    /// Resolves when the device is back online.
+    pub fn online() -> js_sys::Promise;
+}
 
 const LANG_KEY: &str = "jmo.lang";
 

@@ -41,13 +41,26 @@ pub fn install(packed: &str) -> Result<&'static Catalog, UnpackError> {
     if catalog.version != HEAD.version {
         return Err(UnpackError::NotAPack);
     }
-    // Kept for the life of the page, like the compiled-in head.
-    Ok(FULL.get_or_init(|| Box::leak(Box::new(catalog))))
+    // Kept for the life of the page, like the compiled-in head (one download at a time).
+    let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+    let _ = FULL.set(catalog);
+    Ok(catalog)
 }
 
 /// The packed catalog's file name: versioned, so it can be cached forever.
 pub fn pack_file() -> String {
     format!("content-{}.txt", HEAD.version)
+}
+
+/// Downloads and installs the full catalog, trying again each time the device comes back online.
+#[cfg(feature = "csr")]
+pub async fn download_until_done() -> &'static Catalog {
+    loop {
+        if let Ok(catalog) = download().await {
+            return catalog;
+        }
+        let _ = JsFuture::from(crate::browser::online()).await;
+    }
 }
 
 /// Downloads and installs the full catalog, from the server's root whatever page this is.

@@ -28,3 +28,22 @@ let p;
 const host = () => p = p || import(url("host.js"));
 export function show(g, n, r) { hosted && host().then(x => x.show(g, n, r), () => {}) }
 export function close() { hosted && host().then(x => x.close(), () => {}) }
+
+// Taking over the server's page (src/take_over.rs): what the participant did on it — the focused
+// element (its index in #app), every field's value, the scroll — kept while the widget draws the
+// same markup, then put back.
+let kept;
+export function keep(root) {
+  const all = [...root.querySelectorAll("*")];
+  kept = { root, focus: all.indexOf(d.activeElement), values: [...root.querySelectorAll("input,textarea,select")].map(f => f.value), x: w.scrollX, y: w.scrollY };
+}
+export function putBack() {
+  if (!kept) return;
+  const { root, focus, values, x, y } = kept;
+  kept = 0;
+  [...root.querySelectorAll("input,textarea,select")].forEach((f, i) => values[i] != null && f.value != values[i] && (f.value = values[i]));
+  focus >= 0 && root.querySelectorAll("*")[focus]?.focus();
+  w.scrollTo(x, y);
+}
+// Resolves when the device is back online.
+export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));

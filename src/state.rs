@@ -11,7 +11,7 @@ use jmo_guide::{Catalog, Guide, Lang};
 use yew::{Reducible, UseReducerHandle};
 
 use crate::components::RefusedDate;
-use crate::content::{self, HEAD};
+use crate::content;
 
 /// Content that lives as long as the page, compared by identity (cheap prop comparison).
 #[derive(Debug)]
@@ -45,9 +45,6 @@ pub type Store = UseReducerHandle<State>;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Screen {
     Start,
-    /// A guide was asked for before its steps were downloaded (in the browser only: the server
-    /// has every guide).
-    Loading,
     Step {
         guide: GuideRef,
         walk: Walk,
@@ -94,11 +91,9 @@ pub struct State {
     pub remembered_lang: Option<Lang>,
     pub stored_complaints: bool,
     pub refused_date: Option<RefusedDate>,
-    /// The full catalog, once downloaded (always there on the server).
+    /// The full catalog, once downloaded (always there on the server). Until it is, the page's
+    /// links to steps are followed by the browser (the server draws them).
     pub catalog: Option<Kept<Catalog>>,
-    pub load_failed: bool,
-    /// Bumped to download the catalog again.
-    pub load_attempt: u32,
     /// Addresses opened in this page, most recent last: the in-app back button goes back in
     /// browser history only when the previous entry is ours.
     pub visited: Vec<String>,
@@ -110,8 +105,6 @@ pub enum Action {
     /// The address changed (a link was followed, or browser back/forward).
     Open(String),
     ContentLoaded(&'static Catalog),
-    ContentFailed,
-    RetryContent,
 }
 
 impl State {
@@ -125,8 +118,6 @@ impl State {
             stored_complaints: opening.stored_complaints,
             refused_date: None,
             catalog: content::full().map(Kept),
-            load_failed: false,
-            load_attempt: 0,
             visited: Vec::new(),
             transitions: 0,
         }
@@ -170,13 +161,9 @@ impl State {
     }
 
     fn screen_for(&self, link: &Link) -> Screen {
+        // Without the steps (not asked for: see `needs_guides`) only the start screen shows.
         let Some(Kept(catalog)) = self.catalog else {
-            // Without the steps we can still tell a start link or an unknown guide.
-            return match HEAD.open(&Link { node: None, answers: Vec::new(), ..link.clone() }) {
-                Opened::Start => Screen::Start,
-                Opened::NotFound => Screen::NotFound,
-                Opened::Step { .. } => Screen::Loading,
-            };
+            return if link.guide.is_none() { Screen::Start } else { Screen::NotFound };
         };
         match catalog.open(link) {
             Opened::Start => Screen::Start,
@@ -222,15 +209,11 @@ impl State {
         self.visited.len() >= 2 && self.visited[self.visited.len() - 2] == address
     }
 
-    fn current_address(&self) -> String {
-        self.visited.last().cloned().unwrap_or_default()
-    }
-
     /// The document's title: the step's question, then the app's name.
     pub fn title(&self) -> String {
         let t = content::ui(self.lang);
         match &self.screen {
-            Screen::Start | Screen::Loading => t.app_name.to_owned(),
+            Screen::Start => t.app_name.to_owned(),
             Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(self.lang), t.app_name),
             Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
             Screen::Check => format!("{} – {}", t.check_link, t.app_name),
@@ -244,7 +227,8 @@ fn canonical(address: &str) -> &str {
 }
 
 /// Whether a page at `address` needs the full guides to be drawn in the browser (a step page):
-/// the widget downloads them before it takes over such a page.
+/// the widget downloads them before it takes over such a page, and until they are here the
+/// browser follows links to such pages (the server draws them).
 pub fn needs_guides(address: &str) -> bool {
     let address = canonical(address);
     !address.starts_with(CHECK_PAGE) && Link::decode(address).is_ok_and(|l| l.guide.is_some())
@@ -259,20 +243,7 @@ impl Reducible for State {
             // `hashchange` and `popstate` may both report the same move.
             Action::Open(address) if self.visited.last().map(String::as_str) == Some(canonical(&address)) => return self,
             Action::Open(address) => return Rc::new(next.open(&address)),
-            Action::ContentLoaded(catalog) => {
-                next.catalog = Some(Kept(catalog));
-                next.load_failed = false;
-                if next.screen == Screen::Loading {
-                    let address = next.current_address();
-                    return Rc::new(next.open(&address));
-                }
-            }
-            Action::ContentFailed => next.load_failed = true,
-            Action::RetryContent if self.catalog.is_some() => return self,
-            Action::RetryContent => {
-                next.load_failed = false;
-                next.load_attempt += 1;
-            }
+            Action::ContentLoaded(catalog) => next.catalog = Some(Kept(catalog)),
         }
         Rc::new(next)
     }

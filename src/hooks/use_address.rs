@@ -15,10 +15,22 @@ pub fn use_address(on_change: Callback<String>) {
                     let address = browser::address();
                     if browser::old_link(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()).is_some() {
                         browser::replace_address(&address);
-                        on_change.emit(address);
+                        if crate::state::needs_guides(&address) && crate::content::full().is_none() {
+                            let _ = web_sys::window().map(|w| w.location().reload());
+                        } else {
+                            on_change.emit(address);
+                        }
                     }
                 }),
-                gloo_events::EventListener::new(&window, "popstate", move |_| on_popstate.emit(browser::address())),
+                gloo_events::EventListener::new(&window, "popstate", move |_| {
+                    let address = browser::address();
+                    // A step this page cannot draw yet (its guides are still coming): the server's.
+                    if crate::state::needs_guides(&address) && crate::content::full().is_none() {
+                        let _ = web_sys::window().map(|w| w.location().reload());
+                    } else {
+                        on_popstate.emit(address);
+                    }
+                }),
             ]
         });
         move || drop(listeners)

@@ -30,10 +30,10 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     Ok(sizes)
 }
 
-/// What is fetched before the start screen is usable: the page, every file it references
-/// (`./name`: stylesheet, scripts, preloads), the wasm beside each of those scripts (its
-/// loader fetches it), and, transitively, every module those scripts import statically
-/// (`from"./…"`, `import"./…"`; not `import(…)`, which loads on demand, like the form).
+/// What is fetched before the start screen changes in-page: the page, every file it references
+/// (`/name` or `./name`: stylesheet, scripts, preloads), the wasm beside each of those scripts
+/// (its loader fetches it), and, transitively, every module those scripts import statically
+/// (`from"/…"`, `from"./…"`, `import"./…"`; not `import(…)`, which loads on demand, like the form).
 fn first_load(dist: &Path, files: &[PathBuf]) -> Result<std::collections::BTreeSet<PathBuf>, String> {
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
@@ -41,7 +41,7 @@ fn first_load(dist: &Path, files: &[PathBuf]) -> Result<std::collections::BTreeS
         .iter()
         .filter(|path| {
             let name = path.strip_prefix(dist).unwrap_or(path).display().to_string();
-            *path == &index_path || index.contains(&format!("./{name}"))
+            *path == &index_path || ["./", "=/", "\"/", "'/"].iter().any(|at| index.contains(&format!("{at}{name}")))
         })
         .cloned()
         .collect();
@@ -52,7 +52,10 @@ fn first_load(dist: &Path, files: &[PathBuf]) -> Result<std::collections::BTreeS
             next.push(PathBuf::from(format!("{stem}_bg.wasm")));
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let dir = path.parent().unwrap_or(dist);
-            next.extend(static_imports(&text).into_iter().map(|spec| normalize(&dir.join(spec))));
+            next.extend(static_imports(&text).into_iter().map(|spec| match spec.strip_prefix('/') {
+                Some(from_root) => normalize(&dist.join(from_root)),
+                None => normalize(&dir.join(spec)),
+            }));
         }
         for file in next {
             if files.contains(&file) && found.insert(file.clone()) {
@@ -74,7 +77,7 @@ fn static_imports(js: &str) -> Vec<&str> {
             let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
             if let Some(end) = after[1..].find(quote) {
                 let spec = &after[1..1 + end];
-                if spec.starts_with("./") || spec.starts_with("../") {
+                if spec.starts_with("./") || spec.starts_with("../") || (spec.starts_with('/') && !spec.starts_with("//")) {
                     specs.push(spec);
                 }
             }
@@ -142,6 +145,12 @@ pub fn report(sizes: &[FileSize]) -> String {
     let total = |pick: fn(&FileSize) -> u64, only_first: bool| sizes.iter().filter(|f| !only_first || f.first_load).map(pick).sum::<u64>();
     out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "total", kb(total(|f| f.raw, false)), kb(total(|f| f.gzip, false)), kb(total(|f| f.brotli, false)));
     out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "first load", kb(total(|f| f.raw, true)), kb(total(|f| f.gzip, true)), kb(total(|f| f.brotli, true)));
+    // A step page is taken over only once the guides are here too.
+    let guides = sizes.iter().find(|f| f.name.starts_with("content-") && f.name.ends_with(".txt"));
+    if let Some(g) = guides {
+        let with = |pick: fn(&FileSize) -> u64| total(pick, true) + pick(g);
+        out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "first load + guides (a step page)", kb(with(|f| f.raw)), kb(with(|f| f.gzip)), kb(with(|f| f.brotli)));
+    }
     out += &format!("first-load budget: {} gzip\n", kb(FIRST_LOAD_BUDGET_GZIP));
     out
 }
@@ -171,9 +180,9 @@ mod tests {
             path
         };
         let files = vec![
-            file("index.html", "<link href=./app.css rel=stylesheet><script src=./loader.js></script><p>form app.css</p>"),
+            file("index.html", "<link href=./app.css rel=stylesheet><script src=/loader.js></script><p>form app.css</p>"),
             file("app.css", ""),
-            file("loader.js", "import init from './w-1.js';"),
+            file("loader.js", "import init from '/w-1.js';"),
             file("w-1.js", "import{m}from\"./snippets/w/inline0.js\";"),
             file("w-1_bg.wasm", ""),
             file("snippets/w/inline0.js", "import(new URL('form.js',document.baseURI).href)"),

@@ -109,9 +109,8 @@ impl Link {
     }
 
     /// Reads a page's path and query (`/login?a=…`), or an old link's fragment (`#/login?a=…`).
-    /// Unknown parameters are ignored, so older widgets open newer links; `~`, `.` and `_` may
-    /// arrive percent-encoded (some apps encode what they pass on); anything malformed is an
-    /// error, never a panic.
+    /// Unknown parameters are ignored, so older widgets open newer links; anything malformed is
+    /// an error, never a panic. (A link some app percent-encoded: [`unescape_ids`] first.)
     pub fn decode(address: &str) -> Result<Link, LinkError> {
         if address.len() > MAX_LINK_LEN {
             return Err(LinkError::TooLong);
@@ -119,13 +118,6 @@ impl Link {
         let address = address.strip_prefix('#').unwrap_or(address);
         let address = address.strip_prefix('/').unwrap_or(address);
         let (path, query) = address.split_once('?').unwrap_or((address, ""));
-        let unescaped;
-        let query = if query.contains('%') {
-            unescaped = unescape_ids(query)?;
-            unescaped.as_str()
-        } else {
-            query
-        };
         let mut link = Link::default();
 
         let mut segments = path.split('/').filter(|s| !s.is_empty());
@@ -154,24 +146,26 @@ impl Link {
     }
 }
 
-/// Percent-decodes the few characters an id path may hold besides letters and digits.
-fn unescape_ids(query: &str) -> Result<String, LinkError> {
+/// Percent-decodes the few characters a link may hold besides letters and digits (`~ . _ -`), as
+/// some apps encode what they pass on; `None` when anything else is encoded.
+pub fn unescape_ids(address: &str) -> Option<String> {
+    let query = address;
     let mut out = String::with_capacity(query.len());
     let mut rest = query;
     while let Some(at) = rest.find('%') {
         out.push_str(&rest[..at]);
-        let code = rest.get(at + 1..at + 3).ok_or(LinkError::BadAnswer)?;
+        let code = rest.get(at + 1..at + 3)?;
         out.push(match code.to_ascii_uppercase().as_str() {
             "7E" => '~',
             "2E" => '.',
             "5F" => '_',
             "2D" => '-',
-            _ => return Err(LinkError::BadAnswer),
+            _ => return None,
         });
         rest = &rest[at + 3..];
     }
     out.push_str(rest);
-    Ok(out)
+    Some(out)
 }
 
 fn decode_answers(value: &str) -> Result<Vec<(String, String)>, LinkError> {
@@ -252,7 +246,10 @@ mod tests {
         assert_eq!(Link::decode("#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1"), Ok(link.clone()));
         assert_eq!(Link::decode("#/"), Ok(Link::start()));
         // Apps that percent-encode what they pass on.
-        assert_eq!(Link::decode("/login/otp_missing?a=what%5Fhappens%2Eno_otp%7Eotp_wait.no&lang=en&embed=1"), Ok(link));
+        let encoded = unescape_ids("/login/otp_missing?a=what%5Fhappens%2Eno_otp%7Eotp_wait.no&lang=en&embed=1").unwrap();
+        assert_eq!(Link::decode(&encoded), Ok(link));
+        assert_eq!(unescape_ids("/login?a=q.a%3Cb"), None);
+        assert_eq!(unescape_ids("/login?a=q.a%7"), None);
     }
 
     #[test]
@@ -268,8 +265,7 @@ mod tests {
             "#/?a=x.y",
             "#/login/%20",
             "#/lo gin",
-            "/login?a=q.a%7",
-            "/login?a=q.a%3Cb",
+            "/login?a=q.a%7E",
             "/login/a/b",
         ] {
             assert!(Link::decode(bad).is_err(), "{bad} should be refused");

@@ -113,6 +113,12 @@ pub fn today() -> Date {
 /// Any request that is not for a file: a page.
 pub async fn handle(State(shell): State<Arc<Shell>>, request: Request) -> Response {
     let address = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    // A link an app percent-encoded (`%7E` for `~`): to the address the widget writes.
+    if address.contains('%') {
+        if let Some(plain) = jmo_guide::link::unescape_ids(&address).filter(|a| a.starts_with('/') && !a.starts_with("//")) {
+            return Redirect::permanent(&plain).into_response();
+        }
+    }
     match *request.method() {
         Method::GET | Method::HEAD => render(&shell, Opening::new(address, today()), None).await,
         Method::POST => answer(&shell, address, request.into_body()).await,

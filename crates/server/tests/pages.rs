@@ -110,6 +110,10 @@ async fn unknown_and_malformed_addresses_are_the_friendly_page_with_a_real_404()
         assert!(html.contains("href=\"/?lang=id\""), "{address}: a way back to the start");
         assert!(!html.contains("<script>alert"), "{address}");
     }
+    // A link an app percent-encoded goes to the plain address.
+    let res = no_redirects().get(s.url("/login/session_expired?a=what%5Fhappens%2Easked_again&lang=en")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(res.headers()["location"], "/login/session_expired?a=what_happens.asked_again&lang=en");
     // An old link whose answers no longer fit still opens its step, with a notice.
     let (status, html) = page(&s, "/login/session_expired?a=what_happens.an_answer_removed_since").await;
     assert_eq!(status, StatusCode::OK);
