@@ -143,3 +143,53 @@ pub async fn set_text_size(page: &Page, percent: i64) -> Result<()> {
     Ok(())
 }
 
+
+/// Installed before a page's own scripts (`Page.addScriptToEvaluateOnNewDocument`): remembers the
+/// `#app > .page` the server drew, and sets `window.__jmoTakenOver` once the widget has put its
+/// own in its place ([`wait_taken_over`]).
+pub const WATCH_TAKE_OVER: &str = r#"(() => {
+  const mo = new MutationObserver(() => {
+    const p = document.querySelector('#app > .page');
+    if (p && !window.__jmoServerPage) window.__jmoServerPage = p;
+    if (p && p !== window.__jmoServerPage) { window.__jmoTakenOver = true; mo.disconnect(); }
+  });
+  mo.observe(document, { childList: true, subtree: true });
+})();"#;
+
+/// Makes every document `page` loads from now on record when the widget takes the server's page
+/// over ([`WATCH_TAKE_OVER`]).
+pub async fn watch_take_over(page: &Page) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::page::AddScriptToEvaluateOnNewDocumentParams;
+    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(WATCH_TAKE_OVER)).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Waits until the widget has taken over the page the server drew (needs [`watch_take_over`]).
+pub async fn wait_taken_over(page: &Page, what: &str) -> Result<()> {
+    wait_for(page, "window.__jmoTakenOver === true", &format!("{what}: the widget to take the server's page over")).await
+}
+
+/// The rules the audits run: WCAG 2.0/2.1/2.2, levels A and AA.
+pub const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']";
+
+/// axe-core's source (installed into `.tools/` by `cargo xtask test`), to evaluate in a page.
+pub fn axe_source() -> String {
+    let path = crate::workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}. Run `cargo xtask test` (or `npm install --prefix .tools axe-core@4.14.1`)", path.display())
+    })
+}
+
+/// Runs axe on the whole document; returns (violations as lines, ids of rules that applied).
+pub async fn run_axe(page: &Page, name: &str) -> (Vec<String>, Vec<String>) {
+    let js = format!(
+        "axe.run(document, {{ runOnly: {{ type: 'tag', values: {AXE_TAGS} }}, resultTypes: ['violations'] }}).then(r => ({{ \
+            violations: r.violations.flatMap(v => v.nodes.map(n => `${{v.id}} (${{v.impact}}): ${{v.help}} — at ${{n.target.join(' ')}}`)), \
+            applied: r.violations.concat(r.passes).map(x => x.id) }}))"
+    );
+    let result = eval(page, &js).await.unwrap_or_else(|e| panic!("{name}: axe failed: {e}"));
+    let list = |key: &str| -> Vec<String> {
+        result[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    };
+    (list("violations").into_iter().map(|v| format!("{name}: {v}")).collect(), list("applied"))
+}

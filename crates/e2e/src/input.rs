@@ -77,3 +77,39 @@ pub async fn choose_files(page: &Page, selector: &str, files: &[&Path]) -> Resul
     page.execute(params).await.map_err(|e| format!("choosing files in {selector}: {e}"))?;
     Ok(())
 }
+
+/// Types `digits` into the focused element one key at a time, as a keyboard does (keyDown with
+/// the character, keyUp): the way to fill a date field's segments (`01152026` in an en-US
+/// browser is 15 January 2026), which takes no inserted text.
+pub async fn type_digits(page: &Page, digits: &str) -> Result<()> {
+    for c in digits.chars() {
+        let digit = c.to_digit(10).ok_or_else(|| format!("{c:?} is not a digit"))?;
+        for kind in [DispatchKeyEventType::KeyDown, DispatchKeyEventType::KeyUp] {
+            let mut event = DispatchKeyEventParams::new(kind.clone());
+            event.key = Some(c.to_string());
+            event.code = Some(format!("Digit{c}"));
+            event.windows_virtual_key_code = Some(48 + i64::from(digit));
+            event.native_virtual_key_code = Some(48 + i64::from(digit));
+            if kind == DispatchKeyEventType::KeyDown {
+                event.text = Some(c.to_string());
+                event.unmodified_text = Some(c.to_string());
+            }
+            page.execute(event).await.map_err(|e| format!("typing {c}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Clicks the element matching `selector` with the mouse at its middle, scrolled into view
+/// without waiting on the page's scripts: works with JavaScript disabled, where [`click`] (which
+/// waits for a promise in the page) never returns.
+pub async fn mouse_click(page: &Page, selector: &str) -> Result<()> {
+    let js = format!(
+        "(el => {{ if (!el) return null; el.scrollIntoView({{ block: 'center' }}); const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})(document.querySelector({}))",
+        js_str(selector)
+    );
+    let at = eval(page, &js).await?;
+    let (Some(x), Some(y)) = (at[0].as_f64(), at[1].as_f64()) else { return Err(format!("no {selector} to click")) };
+    page.click(chromiumoxide::layout::Point { x, y }).await.map_err(|e| format!("clicking {selector}: {e}"))?;
+    Ok(())
+}

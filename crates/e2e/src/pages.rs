@@ -26,8 +26,9 @@ pub struct PageSpec {
     /// For messages: `login/otp_missing (en)`.
     pub name: String,
     pub lang: Lang,
-    /// The link that opens it, `#/…` (with `lang=`).
-    pub fragment: String,
+    /// The page's address that opens it: path and query, `/login/otp_missing?a=…&lang=en`
+    /// (always with `lang=`).
+    pub address: String,
     /// Expected text of the screen's heading (`#screen-title`).
     pub heading: String,
     /// JavaScript run after the heading shows, to reach a state of the screen (an error
@@ -47,23 +48,23 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
         pages.push(PageSpec {
             name: format!("start ({code})"),
             lang,
-            fragment: format!("#/?lang={code}"),
+            address: format!("/?lang={code}"),
             heading: catalog.start.title.get(lang).to_owned(),
             action: None,
         });
         for guide in catalog.guides.iter() {
             for (index, node) in guide.nodes.iter().enumerate() {
                 let walk = Walk::shortest_to(guide, index).expect("every node is reachable (content check)");
-                let fragment = Link::to_step(guide, &walk).with_lang(Some(lang)).encode();
+                let address = Link::to_step(guide, &walk).with_lang(Some(lang)).encode();
                 let name = format!("{}/{} ({code})", guide.id, node.id);
                 // An escalation shows the complaint form once its module has loaded.
                 let action = matches!(node.kind, NodeKind::Escalate(_)).then(|| ("0".to_owned(), FORM_SHOWN.to_owned()));
-                pages.push(PageSpec { name: name.clone(), lang, fragment: fragment.clone(), heading: node.title.get(lang).to_owned(), action });
+                pages.push(PageSpec { name: name.clone(), lang, address: address.clone(), heading: node.title.get(lang).to_owned(), action });
                 if node.kind == NodeKind::Date {
                     pages.push(PageSpec {
                         name: format!("{} date error ({code})", guide.id),
                         lang,
-                        fragment,
+                        address,
                         heading: node.title.get(lang).to_owned(),
                         action: Some((
                             "document.querySelector('.date-form button[type=submit]').click()".into(),
@@ -81,7 +82,7 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
         pages.push(PageSpec {
             name: format!("{} outdated link ({code})", guide.id),
             lang,
-            fragment: stale.encode(),
+            address: stale.encode(),
             heading: guide.nodes[target].title.get(lang).to_owned(),
             action: Some(("0".into(), "!!document.querySelector('.step .notice')".into())),
         });
@@ -92,28 +93,28 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
         pages.push(PageSpec {
             name: format!("complaint form errors ({code})"),
             lang,
-            fragment: escalation.clone(),
+            address: escalation.clone(),
             heading: escalation_title.clone(),
             action: Some((format!("(async () => {{ await {WAIT_FORM}; document.getElementById('complaint-submit').click(); }})()"), "document.activeElement && document.activeElement.id === 'error-summary'".into())),
         });
         pages.push(PageSpec {
             name: format!("complaint delivered ({code})"),
             lang,
-            fragment: escalation,
+            address: escalation,
             heading: escalation_title,
             action: Some((format!("(async () => {{ await {WAIT_FORM}; {FILL_FORM}; document.getElementById('complaint-submit').click(); }})()"), "!!document.querySelector('[data-complaint-state=delivered]')".into())),
         });
         pages.push(PageSpec {
             name: format!("check my complaint ({code})"),
             lang,
-            fragment: format!("#/check?lang={code}"),
+            address: format!("/check?lang={code}"),
             heading: form_text("check_heading", lang),
             action: None,
         });
         pages.push(PageSpec {
             name: format!("not found ({code})"),
             lang,
-            fragment: format!("#/no-such-guide?lang={code}"),
+            address: format!("/no-such-guide?lang={code}"),
             heading: shell_text(content, "not_found_title", lang),
             action: None,
         });
@@ -139,14 +140,22 @@ pub fn form_text(key: &str, lang: Lang) -> String {
     line.split_once(" = ").map(|(_, v)| v.trim().trim_matches('"').to_owned()).unwrap_or_default()
 }
 
-/// Opens `spec` in the app already loaded in `page` by following its link (a fragment change,
-/// as when a step link is opened in the app), and waits until its heading and state show.
-pub async fn open_in_app(page: &Page, spec: &PageSpec) -> Result<()> {
+/// Follows `address` (path and query) in the app already loaded in `page`, as the widget follows
+/// its own links: `history.pushState` and a `popstate` event (through `/` first when it is
+/// already the current address, so the page really changes). Does not wait for anything.
+pub async fn follow_in_app(page: &Page, address: &str) -> Result<()> {
     let js = format!(
-        "(() => {{ const f = {f}; if (location.hash === f) {{ location.hash = '#/'; }} location.hash = f; return true; }})()",
-        f = js_str(&spec.fragment)
+        "(() => {{ const a = {a}; const go = to => {{ history.pushState(null, '', to); dispatchEvent(new PopStateEvent('popstate')); }}; \
+           if (location.pathname + location.search === a) go('/'); go(a); return true; }})()",
+        a = js_str(address)
     );
-    eval(page, &js).await?;
+    eval(page, &js).await.map(|_| ())
+}
+
+/// Opens `spec` in the app already loaded in `page` ([`follow_in_app`]) and waits until its
+/// heading and state show.
+pub async fn open_in_app(page: &Page, spec: &PageSpec) -> Result<()> {
+    follow_in_app(page, &spec.address).await?;
     wait_shown(page, spec).await
 }
 
@@ -155,10 +164,10 @@ pub async fn wait_shown(page: &Page, spec: &PageSpec) -> Result<()> {
     let js = format!(
         "(() => {{ const h = document.getElementById('screen-title'); \
            return !!h && h.textContent.trim() === {heading} && document.documentElement.lang === {lang} \
-             && location.hash === {f}; }})()",
+             && location.pathname + location.search === {a}; }})()",
         heading = js_str(spec.heading.trim()),
         lang = js_str(spec.lang.code()),
-        f = js_str(&spec.fragment)
+        a = js_str(&spec.address)
     );
     wait_for(page, &js, &format!("{} to show the heading {:?}", spec.name, spec.heading)).await?;
     if let Some((action, done)) = &spec.action {

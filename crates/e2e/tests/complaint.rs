@@ -187,7 +187,7 @@ async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
     let lang = Lang::Id;
     load(page, &rig.url("/")).await.unwrap();
     heading_is(page, rig.content.catalog.start.title.get(lang), "the start screen").await;
-    let href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.encode();
+    let href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode();
     let link = format!("a.choice[href={}]", js_str(&href));
     wait_for(page, &format!("!!document.querySelector({})", js_str(&link)), "the guide's link").await.unwrap();
     click(page, &link).await.unwrap();
@@ -205,8 +205,7 @@ async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
 
 /// Opens the escalation at the end of `walk` by its link (a new page load).
 async fn open_escalation(rig: &Rig, guide: &Guide, walk: &Walk) {
-    let fragment = Link::to_step(guide, walk).encode();
-    load(&rig.page, &rig.url(&format!("/{fragment}"))).await.unwrap();
+    load(&rig.page, &rig.url(&Link::to_step(guide, walk).encode())).await.unwrap();
     heading_is(&rig.page, walk.current_node(guide).title.get(Lang::Id), "the escalation").await;
     form_shows(&rig.page).await;
 }
@@ -227,7 +226,7 @@ async fn send(page: &Page) {
 }
 
 async fn switch_language(page: &Page, lang: Lang) {
-    click(page, &format!("button.lang[lang={}]", lang.code())).await.unwrap();
+    click(page, &format!("a.lang[lang={}]", lang.code())).await.unwrap();
     wait_for(page, &format!("document.documentElement.lang === {}", js_str(lang.code())), "the language switch").await.unwrap();
 }
 
@@ -648,7 +647,7 @@ async fn a_reload_while_the_complaint_waits_resumes_it_and_delivers_it_once() {
     scenario!(|rig| {
         let (guide, walk) = submit_while_unreachable(&rig).await;
         // Back to the start screen, then the page is reloaded (the app closed and opened again).
-        eval(&rig.page, "location.hash = '#/', 1").await.unwrap();
+        follow_in_app(&rig.page, "/").await.unwrap();
         heading_is(&rig.page, rig.content.catalog.start.title.get(Lang::Id), "the start screen").await;
         let before = rig.proxy.complaint_posts().len();
         load(&rig.page, &rig.url("/")).await.unwrap();
@@ -809,7 +808,7 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
         send(page).await;
         let ticket = delivered_ticket(page).await;
 
-        click(page, "[data-complaint-state=delivered] a[href='#/check']").await.unwrap();
+        click(page, "[data-complaint-state=delivered] a[href='/check?lang=id']").await.unwrap();
         heading_is(page, &rig.text("check_heading", Lang::Id), "the check screen").await;
         wait_for(page, "!!document.getElementById('check-submit')", "the check form").await.unwrap();
         let prefilled = eval(page, "[document.getElementById('check-ticket').value, document.getElementById('check-last4').value]").await.unwrap();
@@ -823,7 +822,7 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
         let patched = eval(
             page,
             &format!(
-                "fetch('api/v1/staff/complaints/{ticket}', {{ method: 'PATCH', headers: {{ 'Authorization': 'Bearer {STAFF_TOKEN}', 'Content-Type': 'application/json' }}, \
+                "fetch('/api/v1/staff/complaints/{ticket}', {{ method: 'PATCH', headers: {{ 'Authorization': 'Bearer {STAFF_TOKEN}', 'Content-Type': 'application/json' }}, \
                    body: JSON.stringify({{ status: 'in_progress' }}) }}).then(r => r.status)"
             ),
         )
@@ -860,7 +859,7 @@ async fn a_disruption_for_the_guides_family_shows_on_the_form_which_still_files(
                 "message": { "id": format!("Pesan untuk {family}."), "en": format!("Message about {family}.") },
             });
             format!(
-                "fetch('api/v1/staff/disruptions', {{ method: 'POST', headers: {{ 'Authorization': 'Bearer {STAFF_TOKEN}', 'Content-Type': 'application/json' }}, \
+                "fetch('/api/v1/staff/disruptions', {{ method: 'POST', headers: {{ 'Authorization': 'Bearer {STAFF_TOKEN}', 'Content-Type': 'application/json' }}, \
                    body: {} }}).then(r => r.status)",
                 js_str(&body.to_string())
             )
@@ -870,8 +869,7 @@ async fn a_disruption_for_the_guides_family_shows_on_the_form_which_still_files(
             assert_eq!(status, json!(201), "opening the {family} disruption");
         }
 
-        let fragment = Link::to_step(guide, &walk).encode();
-        eval(page, &format!("location.hash = {}, 1", js_str(&fragment))).await.unwrap();
+        follow_in_app(page, &Link::to_step(guide, &walk).encode()).await.unwrap();
         form_shows(page).await;
         let notice = "document.querySelector('#complaint-form')?.closest('section')?.querySelector('.disruption')?.textContent ?? ''";
         wait_for(page, &format!("({notice}).includes('Kode OTP terlambat masuk')"), "the login disruption on the form").await.unwrap();

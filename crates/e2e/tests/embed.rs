@@ -213,7 +213,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
         )
         .await
         .unwrap();
-        assert_eq!(frame["src"], format!("{}/#/login?lang=id&embed=1", widget.base), "{frame}");
+        assert_eq!(frame["src"], format!("{}/login?lang=id&embed=1", widget.base), "{frame}");
         assert_eq!((&frame["title"], &frame["loading"], &frame["scrolling"], &frame["border"]), (&"Bantuan Mandiri JMO".into(), &"eager".into(), &"no".into(), &"0px".into()));
         assert_eq!(frame["fullWidth"], true, "{frame}");
 
@@ -222,7 +222,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
             let node = walk.current_node(guide);
             if i > 0 {
                 // Follow the answer's link inside the frame, as a participant would.
-                let href = Link::to_step(guide, walk).with_embed(true).encode();
+                let href = Link::to_step(guide, walk).with_lang(Some(Lang::Id)).with_embed(true).encode();
                 let clicked = eval_in_frame(&page, &prefix, &format!("(() => {{ const a = document.querySelector('a[href=\"' + {} + '\"]'); a && a.click(); return !!a; }})()", js_str(&href)))
                     .await
                     .unwrap();
@@ -317,7 +317,7 @@ async fn messages_from_origins_not_on_the_list_are_ignored() {
         wait_for(&page, "(window.jmoEvents || []).some(e => e.type === 'ready')", "ready").await.unwrap();
         wait_in_frame(&page, &prefix, &heading_is(start.get(Lang::Id), Lang::Id), "the first question").await.unwrap();
         eval_in_frame(&page, &prefix, RECORD).await.unwrap();
-        const STATE: &str = "JSON.stringify([document.documentElement.lang, location.hash, window.__jmoHost.c])";
+        const STATE: &str = "JSON.stringify([document.documentElement.lang, location.pathname + location.search, window.__jmoHost.c])";
         let before = eval_in_frame(&page, &prefix, STATE).await.unwrap();
         assert!(before.as_str().unwrap().contains(r#""language":"id""#), "{before}");
         eval(&page, &format!("(() => {{ const f = document.createElement('iframe'); f.src = {}; document.body.append(f); return 1; }})()", js_str(&format!("{}/forger.html", hosts[1]))))

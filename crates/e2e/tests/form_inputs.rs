@@ -45,7 +45,7 @@ async fn hostile_inputs_in_the_form_are_refused_with_a_field_error_or_kept_inert
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     let checked = within(Duration::from_secs(240), "the hostile inputs", async {
-        load(&page, &server.url("/#/other")).await.unwrap();
+        load(&page, &server.url("/other")).await.unwrap();
         wait_for(&page, FORM_SHOWN, "the complaint form").await.unwrap();
         // Any script a payload managed to run would set this; count the page's elements too.
         eval(&page, "window.__pwned = 0; window.alert = window.confirm = window.prompt = () => { window.__pwned++; }; 1").await.unwrap();
