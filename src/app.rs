@@ -27,6 +27,9 @@ pub fn App(props: &AppProps) -> Html {
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
     use_effect_with((state.lang, state.title()), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
+    // The language last shown (every link names one) is the one a link without it opens in.
+    let shown = state.lang;
+    use_effect_with(shown, |lang| browser::store_lang(*lang));
 
     // The page's own links (`/…`) are followed in-page: the state updates at once, no request.
     // Ctrl/Cmd/Shift-clicks (new tab or window) and other links behave as usual; middle clicks
@@ -45,23 +48,9 @@ pub fn App(props: &AppProps) -> Html {
                 return;
             }
             e.prevent_default();
-            // The language switch: remembered for links that name no language.
-            if anchor.class_list().contains("lang") {
-                if let Some(lang) = anchor.get_attribute("lang").and_then(|l| jmo_guide::Lang::from_code(&l)) {
-                    browser::store_lang(lang);
-                }
-            }
             dispatcher.dispatch(Action::Open(href));
         })
     };
-    let skip = Callback::from(|e: MouseEvent| {
-        // Focus the content itself, so the next Tab starts there in every browser.
-        e.prevent_default();
-        let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
-        if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
-            let _ = main.focus();
-        }
-    });
     let screen = match &state.screen {
         Screen::Start => start_screen(&state),
         Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
@@ -78,7 +67,7 @@ pub fn App(props: &AppProps) -> Html {
     let embed = state.embed.then_some("1");
     html! {
         <div class="page" data-embed={embed} onclick={follow}>
-            <a class="skip-link" href="#main" onclick={skip}>{ t.skip_to_content }</a>
+            <a class="skip-link" href="#main">{ t.skip_to_content }</a>
             { header(&state) }
             <main id="main" tabindex="-1">
                 if complaints { <FormSlot kind="complaints" /> }

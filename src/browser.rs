@@ -3,12 +3,13 @@
 
 use jmo_guide::Lang;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/on_demand.js")]
 extern "C" {
     /// Resolves when the device is back online.
     pub fn online() -> js_sys::Promise;
+    /// Resolves to whether `text` went to the clipboard.
+    fn copy(text: &str) -> js_sys::Promise;
 }
 
 const LANG_KEY: &str = "jmo.lang";
@@ -17,20 +18,11 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-/// The page's address: its path and query (`/login?a=…`), or the path an old link's fragment
-/// stands for (`/#/login?a=…`; index.html's inline script normally rewrote those already).
+/// The page's address: its path and query (`/login?a=…`). An old link's fragment (`/#/login`) is
+/// index.html's inline script's to turn into its path, before the widget starts.
 pub fn address() -> String {
     let Some(location) = window().map(|w| w.location()) else { return "/".into() };
-    let hash = location.hash().unwrap_or_default();
-    if let Some(old) = old_link(&hash) {
-        return old.to_owned();
-    }
     location.pathname().unwrap_or_default() + &location.search().unwrap_or_default()
-}
-
-/// The path an old link's fragment (`#/login`) stands for; `None` for other fragments (`#main`).
-pub fn old_link(hash: &str) -> Option<&str> {
-    hash.strip_prefix('#').filter(|path| path.starts_with('/'))
 }
 
 /// Goes to an address in-page: a new history entry, so browser back returns here, and a
@@ -50,13 +42,6 @@ pub fn navigate(address: &str) {
 pub fn push_address(address: &str) -> bool {
     let Some(history) = window().and_then(|w| w.history().ok()) else { return false };
     history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(address)).is_ok()
-}
-
-/// Replaces the current history entry's address (no new entry, no event).
-pub fn replace_address(address: &str) {
-    if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(address));
-    }
 }
 
 pub fn history_back() {
@@ -102,16 +87,12 @@ pub fn set_document_lang_and_title(lang: Lang, title: &str) {
 /// Today in Jakarta (WIB, UTC+7), as the server counts it: the date questions of the page the
 /// server drew and of the widget check against the same day.
 pub fn today() -> jmo_guide::date::Date {
-    let wib = js_sys::Date::new(&(js_sys::Date::now() + 7.0 * 3_600_000.0).into());
-    jmo_guide::date::Date::new(wib.get_utc_full_year() as i32, wib.get_utc_month() + 1, wib.get_utc_date())
-        .unwrap_or(jmo_guide::date::Date { year: 2026, month: 1, day: 1 })
+    let wib_seconds = js_sys::Date::now() / 1000.0 + 7.0 * 3600.0;
+    jmo_guide::date::Date::from_days_since_epoch((wib_seconds / 86_400.0).floor() as i64)
 }
 
-/// Copies text to the clipboard; resolves to whether it worked.
+/// Copies text to the clipboard; resolves to whether it worked (`navigator.clipboard` is missing
+/// outside secure contexts and in some webviews, and may refuse).
 pub async fn copy_text(text: &str) -> bool {
-    let Some(navigator) = window().map(|w| w.navigator()) else { return false };
-    // `navigator.clipboard` is missing outside secure contexts and in some webviews.
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok().filter(|c| !c.is_undefined() && !c.is_null());
-    let Some(clipboard) = clipboard.and_then(|c| c.dyn_into::<web_sys::Clipboard>().ok()) else { return false };
-    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await.is_ok()
+    wasm_bindgen_futures::JsFuture::from(copy(text)).await.is_ok_and(|done| done.is_truthy())
 }

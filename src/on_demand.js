@@ -47,3 +47,5 @@ export function putBack() {
 }
 // Resolves when the device is back online.
 export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));
+// The clipboard, where there is one (src/browser.rs `copy_text`).
+export const copy = t => (navigator.clipboard ? navigator.clipboard.writeText(t) : Promise.reject()).then(() => true, () => false);

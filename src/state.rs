@@ -63,7 +63,7 @@ pub const CHECK_PAGE: &str = "/check";
 /// its page when the widget takes over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Opening {
-    /// The page's path and query (`/login?a=…`), or an old link's fragment (`#/login?a=…`).
+    /// The page's path and query (`/login?a=…`).
     pub address: String,
     /// Today in Jakarta (WIB), on the server and in the browser alike: date questions check
     /// against it, so both draw the same page.
@@ -131,7 +131,6 @@ impl State {
     }
 
     fn open(mut self, address: &str) -> State {
-        let address = canonical(address);
         let check = address.strip_prefix(CHECK_PAGE).filter(|rest| rest.is_empty() || rest.starts_with('?'));
         let link = match check {
             Some(query) => Link::decode(&format!("/{query}")),
@@ -221,16 +220,10 @@ impl State {
     }
 }
 
-/// An old link's fragment (`#/login`) read as the path it stands for.
-fn canonical(address: &str) -> &str {
-    address.strip_prefix('#').filter(|rest| rest.starts_with('/')).unwrap_or(address)
-}
-
 /// Whether a page at `address` needs the full guides to be drawn in the browser (a step page):
 /// the widget downloads them before it takes over such a page, and until they are here the
 /// browser follows links to such pages (the server draws them).
 pub fn needs_guides(address: &str) -> bool {
-    let address = canonical(address);
     !address.starts_with(CHECK_PAGE) && Link::decode(address).is_ok_and(|l| l.guide.is_some())
 }
 
@@ -241,7 +234,7 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             // `hashchange` and `popstate` may both report the same move.
-            Action::Open(address) if self.visited.last().map(String::as_str) == Some(canonical(&address)) => return self,
+            Action::Open(address) if self.visited.last().map(String::as_str) == Some(address.as_str()) => return self,
             Action::Open(address) => return Rc::new(next.open(&address)),
             Action::ContentLoaded(catalog) => next.catalog = Some(Kept(catalog)),
         }

@@ -23,9 +23,6 @@ extern "C" {
 pub fn start() {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) else { return };
     let address = browser::address();
-    if !address.starts_with('/') || web_sys::window().and_then(|w| w.location().hash().ok()).is_some_and(|h| browser::old_link(&h).is_some()) {
-        browser::replace_address(&address);
-    }
     if !needs_guides(&address) || content::full().is_some() {
         take_over(root);
         return;

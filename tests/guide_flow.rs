@@ -1,5 +1,6 @@
 //! The widget in headless Chromium: the start screen, clicking through a guide, back, changing
-//! an answer, deep links, old `#/` links, the language switch, date questions and broken links.
+//! an answer, deep links, the language switch, date questions and broken links. (Old `#/` links:
+//! index.html's script, checked in crates/e2e/tests/server_pages.rs.)
 
 #![cfg(target_arch = "wasm32")]
 
@@ -211,22 +212,4 @@ async fn copy_link_gives_the_step_link_or_shows_it_to_copy_by_hand() {
     let shown: web_sys::HtmlTextAreaElement = get(".actions textarea").dyn_into().unwrap();
     assert!(shown.value().ends_with("/kpj/check_typing?a=kpj_cause.few_digits"), "{}", shown.value());
     assert!(shown.value().starts_with("http://127.0.0.1:"), "{}", shown.value());
-}
-
-#[wasm_bindgen_test]
-async fn an_old_link_opens_the_same_step_and_becomes_its_path() {
-    reset_language();
-    install_content();
-    let _app = open("#/kpj/check_typing?a=kpj_cause.few_digits&lang=en").await;
-    assert_eq!(all(".answers .answer").len(), 1);
-    assert_eq!(document().document_element().unwrap().get_attribute("lang").as_deref(), Some("en"));
-    let step = heading();
-    // An old link pasted into the address bar of an open page: the page follows it.
-    web_sys::window().unwrap().location().set_hash("#/login?lang=en").unwrap();
-    gloo::timers::future::TimeoutFuture::new(100).await;
-    settle().await;
-    assert_ne!(heading(), step);
-    assert_eq!(heading(), "What happens when you try to log in?");
-    assert_eq!(address(), "/login?lang=en", "the fragment became the path");
-    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
 }

@@ -75,7 +75,12 @@ pub struct DateFormProps {
 #[function_component]
 pub fn DateForm(props: &DateFormProps) -> Html {
     let t = steps_text(props.lang);
-    let error = use_state(|| props.refused.as_ref().map(|r| r.problem));
+    // Only the server draws a refused date (in the browser the form answers itself).
+    #[cfg(feature = "ssr")]
+    let refused = props.refused.as_ref();
+    #[cfg(not(feature = "ssr"))]
+    let refused: Option<&RefusedDate> = None;
+    let error = use_state(|| refused.map(|r| r.problem));
     let input = use_node_ref();
 
     let onsubmit = {
@@ -103,7 +108,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
     let today = props.today;
     let max = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
     let described_by = if error.is_some() { "date-error date-hint" } else { "date-hint" };
-    let value = props.refused.as_ref().map(|r| AttrValue::from(r.value.clone()));
+    let value = refused.map(|r| AttrValue::from(r.value.clone()));
     html! {
         <form class="date-form" method="post" action={props.action.clone()} {onsubmit} novalidate=true>
             <div class="field" data-invalid={error.is_some().then_some("true")}>

@@ -5,14 +5,14 @@ use yew::prelude::*;
 use crate::content::ui;
 use crate::state::State;
 
-/// App name and the language switch: links to this page in the other language (the widget
-/// follows them in-page and remembers the choice on this device).
+/// App name and the language switch: links to this page in each language (the widget follows
+/// them in-page; the language last shown is remembered on this device).
 pub fn header(app: &State) -> Html {
     let t = ui(app.lang);
     let choice = |lang: Lang, name: &'static str| {
         let current = (app.lang == lang).then_some("true");
         html! {
-            <a class="lang" lang={lang.code()} hreflang={lang.code()} href={app.here_in(lang)} aria-current={current}>{ name }</a>
+            <a class="lang" lang={lang.code()} href={app.here_in(lang)} aria-current={current}>{ name }</a>
         }
     };
     html! {

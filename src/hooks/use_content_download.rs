@@ -1,6 +1,8 @@
 use yew::prelude::*;
 
-use crate::state::{Action, State};
+#[cfg(feature = "csr")]
+use crate::state::Action;
+use crate::state::State;
 
 /// Downloads the full guides after the widget took over a page without them (the start screen,
 /// the check page), again whenever the device comes back online until they are here.

@@ -42,12 +42,12 @@ pub fn use_stylesheet() {
     }
 }
 
-/// Opens the app at `address` (`/login?a=…`, or an old link's `#/login?a=…`), as if the page had
-/// been loaded with that link and the widget had taken it over.
+/// Opens the app at `address` (`/login?a=…`), as if the page had been loaded with that link and
+/// the widget had taken it over.
 pub async fn open(address: &str) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
-    let url = if address.starts_with('#') { format!("/{address}") } else if address.is_empty() { "/".to_owned() } else { address.to_owned() };
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).unwrap();
+    let url = if address.is_empty() { "/" } else { address };
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url)).unwrap();
     // A test that panicked could not unmount its app: clear what it left so failures stay apart.
     for leftover in all(".test-root") {
         leftover.remove();
