@@ -106,6 +106,10 @@ pub fn bench() -> Result<(), String> {
     let mut bench = cargo();
     bench.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "intake-bench"]);
     check(bench, "server benchmark")?;
+    say("pages benchmark: the server drawing a deep link with the widget's components (in-process and over HTTP)");
+    let mut pages = cargo();
+    pages.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "pages-bench"]);
+    check(pages, "pages benchmark")?;
     say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
     let mut speed = cargo();
     speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);

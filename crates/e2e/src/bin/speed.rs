@@ -99,16 +99,6 @@ const PROBE: &str = r#"
 })();
 "#;
 
-/// For `JMO_SPEED_PUSHSTATE=1`: answer links followed by the page itself, as an experiment.
-const INTERCEPT: &str = r#"(() => { if (!window.__intercept) { window.__intercept = true;
-  document.addEventListener('click', e => {
-    const a = e.target.closest('a.choice');
-    if (!a || !a.getAttribute('href').startsWith('#/')) return;
-    e.preventDefault();
-    history.pushState(null, '', a.getAttribute('href'));
-    dispatchEvent(new HashChangeEvent('hashchange'));
-  }); } return 1; })()"#;
-
 struct Args {
     runs: usize,
     cpu: f64,
@@ -139,9 +129,8 @@ async fn main() {
     let dist = dist_dir();
     let content = content();
     let catalog = &content.catalog;
-    let app_name = shell_text(&content, "app_name", Lang::Id);
     let static_dir = tempfile::tempdir().expect("temp dir");
-    write_static_site(static_dir.path(), &dist, catalog, &app_name);
+    write_static_site(static_dir.path(), &dist);
 
     let mut app = Launch::new().widget_dir(&dist).start();
     let mut plain = Launch::new().widget_dir(static_dir.path()).start();
@@ -155,21 +144,18 @@ async fn main() {
         .expect("a guide");
     let deep_at = deep_walk.rewind_to(deep_walk.answers().len() / 2);
     let deep_node = deep_at.current_node(deep_guide);
-    let deep_fragment = Link::to_step(deep_guide, &deep_at).encode();
+    let deep_address = Link::to_step(deep_guide, &deep_at).encode();
 
     let start_title = catalog.start.title.get(Lang::Id).to_owned();
-    let cases = [
-        ("start", "/".to_owned(), "/index.html".to_owned(), start_title),
-        ("deep", format!("/{deep_fragment}"), format!("/{}/{}.html", deep_guide.id, deep_node.id), deep_node.title.get(Lang::Id).to_owned()),
-    ];
+    let cases = [("start", "/".to_owned(), start_title), ("deep", deep_address.clone(), deep_node.title.get(Lang::Id).to_owned())];
     // samples[case][0 = widget, 1 = static page]
     let mut samples: [[Vec<Load>; 2]; 2] = Default::default();
     let runs = if args.loads { args.runs } else { 0 };
     eprintln!("measuring {runs} cold loads of each page…");
     for run in 0..runs {
-        for (c, (_, app_path, static_path, title)) in cases.iter().enumerate() {
-            for (s, url) in [app.url(app_path), plain.url(static_path)].into_iter().enumerate() {
-                let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu))
+        for (c, (_, path, title)) in cases.iter().enumerate() {
+            for (s, url) in [app.url(path), plain.url(path)].into_iter().enumerate() {
+                let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu, s == 0))
                     .await
                     .unwrap_or_else(|e| panic!("run {}: {url}: {e}", run + 1));
                 samples[c][s].push(sample);
@@ -210,7 +196,7 @@ async fn main() {
         args.cpu,
         args.runs
     );
-    let _ = writeln!(out, "deep link: {deep_fragment} (step {} of {} on the longest way)", deep_at.answers().len() + 1, deep_walk.answers().len() + 1);
+    let _ = writeln!(out, "deep link: {deep_address} (step {} of {} on the longest way)", deep_at.answers().len() + 1, deep_walk.answers().len() + 1);
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<44} {:>11} {:>12} {:>7}   target", "", "widget", "static page", "ratio");
     let mut missed = Vec::new();
@@ -305,7 +291,7 @@ async fn throttled_page(chrome: &Chrome, cpu: f64) -> Result<(Page, jmo_e2e::chr
     Ok((page, context))
 }
 
-async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64) -> Result<Load> {
+async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64, widget: bool) -> Result<Load> {
     let (page, context) = throttled_page(chrome, cpu).await?;
     page.execute(AddScriptToEvaluateOnNewDocumentParams::new(format!("window.__expect = {};", js_str(title)))).await.map_err(|e| e.to_string())?;
     page.execute(NavigateParams::new(url)).await.map_err(|e| e.to_string())?;
@@ -317,7 +303,7 @@ async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64) -> Result<
     }
     // "After load": the page is complete and, for the widget, the guides are downloaded.
     wait_for(&page, "document.readyState === 'complete'", "the load event").await?;
-    if url.contains("/#") || url.ends_with('/') {
+    if widget {
         wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await?;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -388,16 +374,11 @@ async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &C
         let spec = PageSpec {
             name: format!("{}/{}", guide.id, from.id),
             lang: Lang::Id,
-            fragment: Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode(),
+            address: Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode(),
             heading: from.title.get(Lang::Id).to_owned(),
             action: None,
         };
         open_in_app(&page, &spec).await.unwrap_or_else(|e| panic!("{e}"));
-        if std::env::var_os("JMO_SPEED_PUSHSTATE").is_some() {
-            // Experiment: what if the widget followed its own step links itself (pushState and
-            // render at once) instead of waiting for the browser's hashchange?
-            eval(&page, INTERCEPT).await.unwrap();
-        }
         // Let the opening settle (its own probe entry, focus) before the measured click.
         eval(&page, "new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))").await.unwrap();
         arm(&page, next).await;
@@ -443,7 +424,7 @@ async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog:
     for &(g, n, o) in edges {
         let guide = &catalog.guides[g];
         let (from, next) = step_pair(guide, n, o);
-        load(&page, &server.url(&format!("/{}/{}.html", guide.id, from.id))).await.unwrap();
+        load(&page, &server.url(&Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode())).await.unwrap();
         eval(&page, "new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))").await.unwrap();
         arm(&page, next).await;
         click_option(&page, &from.options[o].id).await.unwrap();
@@ -469,84 +450,28 @@ fn step_pair(guide: &Guide, n: usize, o: usize) -> (&Node, &Node) {
     (from, next)
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The floor: every screen as a plain HTML page with the widget's stylesheet, no script,
-/// served compressed.
-fn write_static_site(dir: &Path, dist: &Path, catalog: &Catalog, app_name: &str) {
-    // The stylesheet the page links (dist/ has others, loaded on demand, like the form's).
-    let index = std::fs::read_to_string(dist.join("index.html")).expect("dist/index.html");
-    let css = std::fs::read_dir(dist)
-        .expect("dist")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "css") && p.file_name().is_some_and(|n| index.contains(&format!("./{}", n.to_string_lossy()))))
-        .expect("the widget's stylesheet in dist/");
-    std::fs::copy(&css, dir.join("app.css")).expect("copy css");
-    let lang = Lang::Id;
-    let page = |title: &str, body: &str| {
-        format!(
-            "<!doctype html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{t} – {app}</title>\n<link rel=\"stylesheet\" href=\"/app.css\">\n</head>\n<body>\n<div class=\"page\">\n\
-             <header class=\"header\"><a class=\"brand\" href=\"/index.html\">{app}</a></header>\n<main id=\"main\">\n<section class=\"screen\">\n\
-             <h1 id=\"screen-title\">{t}</h1>\n{body}</section>\n</main>\n</div>\n</body>\n</html>\n",
-            t = escape(title),
-            app = escape(app_name)
-        )
-    };
-    let mut start = String::new();
-    for p in catalog.start.intro.paragraphs(lang) {
-        let _ = writeln!(start, "<p class=\"lead\">{}</p>", escape(p));
+/// The floor: the same pages, drawn by the same server, with no script at all — the widget's
+/// `index.html` without its scripts and preloads as the shell (its stylesheet stays inline), so
+/// every page shows the same question as plain HTML and every answer is a page load. No view is
+/// written twice.
+fn write_static_site(dir: &Path, dist: &Path) {
+    let mut index = std::fs::read_to_string(dist.join("index.html")).expect("dist/index.html");
+    while let Some(start) = index.find("<script") {
+        let end = index[start..].find("</script>").map(|i| start + i + "</script>".len()).expect("a closed <script>");
+        index.replace_range(start..end, "");
     }
-    start.push_str("<ul class=\"choices\">\n");
-    for guide in catalog.start_guides() {
-        let _ = writeln!(
-            start,
-            "<li><a class=\"choice\" href=\"/{}/{}.html\"><span class=\"choice-label\">{}</span><span class=\"choice-hint\">{}</span></a></li>",
-            guide.id,
-            guide.start,
-            escape(guide.title.get(lang)),
-            escape(guide.summary.get(lang))
-        );
-    }
-    start.push_str("</ul>\n");
-    std::fs::write(dir.join("index.html"), page(catalog.start.title.get(lang), &start)).expect("write");
-    for guide in catalog.guides.iter() {
-        std::fs::create_dir_all(dir.join(&*guide.id)).expect("mkdir");
-        for node in guide.nodes.iter() {
-            let mut body = String::new();
-            for p in node.body.paragraphs(lang) {
-                let _ = writeln!(body, "<p>{}</p>", escape(p));
-            }
-            if !node.steps.is_empty() {
-                body.push_str("<ol class=\"steps\">\n");
-                for s in node.steps.iter() {
-                    let _ = writeln!(body, "<li>{}</li>", escape(s.get(lang)));
-                }
-                body.push_str("</ol>\n");
-            }
-            if matches!(node.kind, NodeKind::Question | NodeKind::Step) {
-                body.push_str("<ul class=\"choices\">\n");
-                for o in node.options.iter() {
-                    let _ = writeln!(
-                        body,
-                        "<li><a class=\"choice\" data-option=\"{}\" href=\"/{}/{}.html\"><span class=\"choice-label\">{}</span></a></li>",
-                        o.id,
-                        guide.id,
-                        o.next,
-                        escape(o.label.get(lang))
-                    );
-                }
-                body.push_str("</ul>\n");
-            }
-            std::fs::write(dir.join(&*guide.id).join(format!("{}.html", node.id)), page(node.title.get(lang), &body)).expect("write");
+    let mut rest = String::with_capacity(index.len());
+    let mut tail = index.as_str();
+    while let Some(start) = tail.find("<link") {
+        let end = tail[start..].find('>').map(|i| start + i + 1).unwrap_or(tail.len());
+        rest.push_str(&tail[..start]);
+        if !tail[start..end].contains("modulepreload") && !tail[start..end].contains("preload") {
+            rest.push_str(&tail[start..end]);
         }
+        tail = &tail[end..];
     }
-    // Served compressed too, as any real static site is (the widget's files are precompressed
-    // by its build; the server sends a `.gz` beside a file when the browser accepts it).
-    let gzip = std::process::Command::new("gzip").args(["-9", "-k", "-r"]).arg(dir).status();
-    assert!(gzip.is_ok_and(|s| s.success()), "gzip could not compress the static pages in {}", dir.display());
+    rest.push_str(tail);
+    std::fs::write(dir.join("index.html"), rest).expect("write the static shell");
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
