@@ -34,7 +34,8 @@ pub fn prepare() {
     let linked = document.query_selector("link[data-form-styles]").ok().flatten().is_some();
     if let (false, Ok(link), Some(head)) = (linked, document.create_element("link"), document.head()) {
         let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", "form.css");
+        // From the root: the form is mounted on pages at any depth (`/login/escalate_login`).
+        let _ = link.set_attribute("href", "/form.css");
         let _ = link.set_attribute("data-form-styles", "");
         let _ = head.append_child(&link);
     }
