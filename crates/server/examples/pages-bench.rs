@@ -77,7 +77,7 @@ async fn main() {
     config.max_in_flight = 4096;
     let running = jmo_selfhelp_server::start(config, std::future::pending()).await.expect("the server starts");
     let url = format!("http://{}{address}", running.addr);
-    let client = reqwest::Client::builder().no_proxy().gzip(true).build().unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let until = Instant::now() + Duration::from_secs(seconds);
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
