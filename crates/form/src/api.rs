@@ -48,20 +48,21 @@ impl From<FetchError> for LookupError {
     }
 }
 
-/// `GET api/v1/complaints/{ticket}?phone_last4=NNNN`. The ticket may be typed as a person would
+/// `POST api/v1/complaints/lookup` with the ticket and the phone's last 4 digits in the body (never
+/// in a URL, where proxies and logs would keep them). The ticket may be typed as a person would
 /// (any case, `O` for `0`…); it is normalized first, and a text that cannot be a ticket (a NIK
-/// typed in the wrong box…) is answered `NotFound` without a request, so it never reaches a URL.
-/// Likewise `phone_last4` must be exactly 4 digits.
+/// typed in the wrong box…) is answered `NotFound` without a request. Likewise `phone_last4` must
+/// be exactly 4 digits.
 pub async fn ticket_status(ticket: &str, phone_last4: &str) -> Result<jmo_contract::TicketStatus, LookupError> {
     let ticket = jmo_contract::ticket::normalize_ticket(ticket).ok_or(LookupError::NotFound)?;
     let last4 = phone_last4.trim();
     if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
         return Err(LookupError::Other(jmo_contract::codes::INVALID_FORMAT.into()));
     }
-    // Both are now plain ASCII letters, digits and dashes: nothing to escape.
-    let path = format!("api/v1/complaints/{ticket}?phone_last4={last4}");
+    let body = serde_json::json!({ "ticket": ticket, "phone_last4": last4 }).to_string();
     let options = fetch::Options { timeout_ms: LOOKUP_TIMEOUT_MS, no_store: true };
-    let answer = fetch::send("GET", &path, &[("Accept", "application/json")], None, options).await?;
+    let headers = [("Accept", "application/json"), ("Content-Type", "application/json")];
+    let answer = fetch::send("POST", "api/v1/complaints/lookup", &headers, Some(&wasm_bindgen::JsValue::from_str(&body)), options).await?;
     match answer.status {
         200 => serde_json::from_str(&answer.text).map_err(|_| LookupError::Other("unexpected_answer".into())),
         404 => Err(LookupError::NotFound),

@@ -245,11 +245,15 @@ async fn status_lookups_and_disruptions() {
     let status = api::ticket_status(" jmo-7k3m-9qx2-abcd-ef0l ", "7890").await.expect("found");
     assert_eq!(status.ticket, "JMO-7K3M-9QX2-ABCD-EF01");
     let call = &calls()[0];
-    assert!(call.url.ends_with("/api/v1/complaints/JMO-7K3M-9QX2-ABCD-EF01?phone_last4=7890"), "{}", call.url);
-    assert_eq!(call.method.as_deref(), Some("GET"));
+    // The ticket and the digits travel in the body, never in the URL.
+    assert!(call.url.ends_with("/api/v1/complaints/lookup"), "{}", call.url);
+    assert_eq!(call.method.as_deref(), Some("POST"));
+    assert_eq!(call.content_type.as_deref(), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(call.body.as_deref().unwrap_or("")).expect("a JSON body");
+    assert_eq!(body, serde_json::json!({ "ticket": "JMO-7K3M-9QX2-ABCD-EF01", "phone_last4": "7890" }));
     assert_eq!(call.cache.as_deref(), Some("no-store"));
 
-    // What cannot be a ticket, or more than 4 digits, never goes into a URL.
+    // What cannot be a ticket, or more than 4 digits, is never sent.
     clear_calls();
     assert_eq!(api::ticket_status("3201015705900001", "7890").await, Err(api::LookupError::NotFound));
     assert_eq!(api::ticket_status("JMO-7K3M-9QX2-ABCD-EF01", "081234567890").await, Err(api::LookupError::Other("invalid_format".into())));
