@@ -87,8 +87,7 @@ pub fn set_document_lang_and_title(lang: Lang, title: &str) {
 /// Today in Jakarta (WIB, UTC+7), as the server counts it: the date questions of the page the
 /// server drew and of the widget check against the same day.
 pub fn today() -> jmo_guide::date::Date {
-    let wib_seconds = js_sys::Date::now() / 1000.0 + 7.0 * 3600.0;
-    jmo_guide::date::Date::from_days_since_epoch((wib_seconds / 86_400.0).floor() as i64)
+    jmo_guide::date::Date::in_jakarta((js_sys::Date::now() / 1000.0).floor() as i64)
 }
 
 /// Copies text to the clipboard; resolves to whether it worked (`navigator.clipboard` is missing

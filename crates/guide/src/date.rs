@@ -43,6 +43,12 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date in Jakarta (WIB, UTC+7, no daylight saving) at `unix_seconds`: the agency's day,
+    /// which the server and the widget both count date questions against.
+    pub fn in_jakarta(unix_seconds: i64) -> Date {
+        Date::from_days_since_epoch((unix_seconds + 7 * 3600).div_euclid(86_400))
+    }
+
     pub fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -225,6 +231,14 @@ mod tests {
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_jakarta() {
+        // `date -u -d "2026-12-01 17:00:00" +%s`: midnight of 2 December in WIB.
+        assert_eq!(Date::in_jakarta(1_796_144_400), d("2026-12-02"));
+        assert_eq!(Date::in_jakarta(1_796_144_399), d("2026-12-01"));
+        assert_eq!(Date::in_jakarta(0), d("1970-01-01"));
     }
 
     #[test]

@@ -106,8 +106,7 @@ fn escape(text: &str) -> String {
 /// Today in Jakarta (WIB, UTC+7), by the server's clock: the day date questions check against,
 /// as the widget does in the browser.
 pub fn today() -> Date {
-    let seconds = crate::clock::now().0 + 7 * 3600;
-    Date::from_days_since_epoch(seconds.div_euclid(crate::clock::DAY_SECS))
+    Date::in_jakarta(crate::clock::now().0)
 }
 
 /// Any request that is not for a file: a page.
