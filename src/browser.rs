@@ -76,6 +76,16 @@ pub fn has_stored_complaints() -> bool {
     storage().and_then(|s| s.get_item("jmo.outbox").ok().flatten()).is_some_and(|t| t.trim_end().contains('\n'))
 }
 
+/// A date the server refused on this page (a form posted without JavaScript), as it drew it:
+/// the problem in the form's `data-refused`, the value in the field.
+pub fn refused_date() -> Option<crate::components::RefusedDate> {
+    let document = window()?.document()?;
+    let form = document.query_selector("form.date-form[data-refused]").ok()??;
+    let problem = crate::components::DateProblem::from_code(&form.get_attribute("data-refused")?)?;
+    let value = document.get_element_by_id("date-input").and_then(|i| i.get_attribute("value")).unwrap_or_default();
+    Some(crate::components::RefusedDate { value, problem })
+}
+
 pub fn set_document_lang_and_title(lang: Lang, title: &str) {
     let Some(document) = window().and_then(|w| w.document()) else { return };
     if let Some(html) = document.document_element() {

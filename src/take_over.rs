@@ -51,6 +51,6 @@ pub fn browser_opening() -> Opening {
         today: browser::today(),
         remembered_lang: browser::stored_lang(),
         stored_complaints: browser::has_stored_complaints(),
-        refused_date: None,
+        refused_date: browser::refused_date(),
     }
 }

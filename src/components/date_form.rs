@@ -26,6 +26,21 @@ impl DateProblem {
             DateProblem::TooOld => t.date_too_old,
         }
     }
+
+    /// Its name in the page (`data-refused`), so the widget taking over a page the server drew
+    /// keeps showing the same message.
+    pub fn code(self) -> &'static str {
+        match self {
+            DateProblem::Missing => "missing",
+            DateProblem::Invalid => "invalid",
+            DateProblem::InFuture => "in-future",
+            DateProblem::TooOld => "too-old",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DateProblem> {
+        [DateProblem::Missing, DateProblem::Invalid, DateProblem::InFuture, DateProblem::TooOld].into_iter().find(|p| p.code() == code)
+    }
 }
 
 /// A date the participant entered and why it was refused, to show beside the field.
@@ -75,11 +90,9 @@ pub struct DateFormProps {
 #[function_component]
 pub fn DateForm(props: &DateFormProps) -> Html {
     let t = steps_text(props.lang);
-    // Only the server draws a refused date (in the browser the form answers itself).
-    #[cfg(feature = "ssr")]
+    // A date the server refused (posted without JavaScript); the widget taking over that page
+    // reads it back from `data-refused`, so the message stays.
     let refused = props.refused.as_ref();
-    #[cfg(not(feature = "ssr"))]
-    let refused: Option<&RefusedDate> = None;
     let error = use_state(|| refused.map(|r| r.problem));
     let input = use_node_ref();
 
@@ -110,7 +123,8 @@ pub fn DateForm(props: &DateFormProps) -> Html {
     let described_by = if error.is_some() { "date-error date-hint" } else { "date-hint" };
     let value = refused.map(|r| AttrValue::from(r.value.clone()));
     html! {
-        <form class="date-form" method="post" action={props.action.clone()} {onsubmit} novalidate=true>
+        <form class="date-form" method="post" action={props.action.clone()} {onsubmit} novalidate=true
+            data-refused={refused.map(|r| r.problem.code())}>
             <div class="field" data-invalid={error.is_some().then_some("true")}>
                 <label for="date-input">{ t.date_input_label }</label>
                 <p id="date-hint" class="hint">{ t.date_hint }</p>
