@@ -58,10 +58,12 @@ pub fn App(props: &AppProps) -> Html {
         Screen::Check => html! {
             <FormSlot kind="check" loading={t.loading_title} failed={t.loading_failed} retry={t.retry} />
         },
+        // The server fills it with the receipt; the widget leaves it as it is.
+        Screen::Received => html! { <FormSlot kind="receipt" /> },
     };
     // Complaints kept on this device (waiting, delivered, refused) are shown, and their delivery
     // resumed, on every page but the check screen (which offers the last ticket anyway).
-    let complaints = state.stored_complaints && state.screen != Screen::Check;
+    let complaints = state.stored_complaints && !matches!(state.screen, Screen::Check | Screen::Received);
     // A data attribute, not a computed class: `classes!` would bring a hash set into the wasm, and
     // a `~className` property cannot be drawn by the server.
     let embed = state.embed.then_some("1");

@@ -6,12 +6,16 @@ const d = document, w = window, url = f => new URL("/" + f, location.origin).hre
 let m;
 const load = () => m = m || import(url("complaint_form.js")).then(async x => { await x.default(); return x }).catch(e => { m = null; throw e }),
   say = (e, c, r, t, b) => { const p = d.createElement("p"); p.className = c; p.setAttribute("role", r); p.append(t); b && p.append(" ", b); e.replaceChildren(p) };
+// The form the server drew (for a page without JavaScript) stays in the page, working as a
+// plain form, until the module draws its own in its place (taking what was typed along); a
+// receipt stays for good.
 export function mount(k, e, c, l, f, r) {
-  let h = 0, gone = 0;
+  let h = 0, gone = 0, server = place(k, e) || !!e.firstChild;
+  if (k == "receipt") return () => {};
   const go = () => {
-    l && say(e, "hint", "status", l);
+    server || l && say(e, "hint", "status", l);
     load().then(x => { gone || (h = x.mount(k, e, c)) }, () => {
-      if (gone || !f) return;
+      if (gone || !f || server) return;
       const b = d.createElement("button");
       b.type = "button"; b.className = "button"; b.textContent = r; b.onclick = go;
       say(e, "notice", "alert", f, b);
@@ -32,15 +36,21 @@ export function close() { hosted && host().then(x => x.close(), () => {}) }
 // Taking over the server's page (src/take_over.rs): what the participant did on it — the focused
 // element (its index in #app), every field's value, the scroll — kept while the widget draws the
 // same markup, then put back.
-let kept;
+// The server's part of the form module (a filled `.form-slot`) is not drawn again but moved, as
+// it is, into the widget's slot of the same kind (`place`).
+let kept, slot;
 export function keep(root) {
-  const all = [...root.querySelectorAll("*")];
+  const all = [...root.querySelectorAll("*")], s = root.querySelector(".form-slot:not(:empty)");
   kept = { root, focus: all.indexOf(d.activeElement), values: [...root.querySelectorAll("input,textarea,select")].map(f => f.value), x: w.scrollX, y: w.scrollY };
+  slot = s && { k: s.dataset.kind, nodes: [...s.childNodes] };
 }
+const place = (k, e) => slot && slot.k == k && !e.firstChild ? (e.append(...slot.nodes), slot = 0, 1) : 0;
 export function putBack() {
   if (!kept) return;
   const { root, focus, values, x, y } = kept;
   kept = 0;
+  const s = slot && root.querySelector(`.form-slot[data-kind="${slot.k}"]`);
+  s && place(slot.k, s);
   [...root.querySelectorAll("input,textarea,select")].forEach((f, i) => values[i] != null && f.value != values[i] && (f.value = values[i]));
   focus >= 0 && root.querySelectorAll("*")[focus]?.focus();
   w.scrollTo(x, y);

@@ -54,10 +54,27 @@ pub enum Screen {
     NotFound,
     /// "Check my complaint" (`/check`), drawn by the form module.
     Check,
+    /// The receipt of a complaint filed without JavaScript (`/received/<key>`), drawn by the
+    /// server only (it alone knows the ticket); the widget keeps its markup.
+    Received,
 }
 
 /// The path of the "check my complaint" page (not a guide: no guide may take this id).
 pub const CHECK_PAGE: &str = "/check";
+
+/// Where a complaint filed without JavaScript is acknowledged: `/received/<its key>` (not a
+/// guide either).
+pub const RECEIVED_PAGE: &str = "/received/";
+
+/// The query of a fixed page's address (`/check?lang=en` → `?lang=en`), if `address` is it.
+fn fixed_page<'a>(address: &'a str, page: &str) -> Option<&'a str> {
+    if page.ends_with('/') {
+        let rest = address.strip_prefix(page)?;
+        let (key, query) = rest.split_at(rest.find('?').unwrap_or(rest.len()));
+        return (!key.is_empty() && !key.contains('/')).then_some(query);
+    }
+    address.strip_prefix(page).filter(|rest| rest.is_empty() || rest.starts_with('?'))
+}
 
 /// Where a page starts from: what the server knows of a request, or what the browser knows of
 /// its page when the widget takes over.
@@ -131,9 +148,11 @@ impl State {
     }
 
     fn open(mut self, address: &str) -> State {
-        let check = address.strip_prefix(CHECK_PAGE).filter(|rest| rest.is_empty() || rest.starts_with('?'));
-        let link = match check {
-            Some(query) => Link::decode(&format!("/{query}")),
+        let fixed = [(CHECK_PAGE, Screen::Check), (RECEIVED_PAGE, Screen::Received)]
+            .into_iter()
+            .find_map(|(page, screen)| fixed_page(address, page).map(|query| (query, screen)));
+        let link = match &fixed {
+            Some((query, _)) => Link::decode(&format!("/{query}")),
             None => Link::decode(address),
         };
         self.refused_date = None;
@@ -141,7 +160,10 @@ impl State {
             Ok(link) => {
                 self.lang = link.lang.or(self.remembered_lang).unwrap_or_default();
                 self.embed = link.embed;
-                if check.is_some() { Screen::Check } else { self.screen_for(&link) }
+                match fixed {
+                    Some((_, screen)) => screen,
+                    None => self.screen_for(&link),
+                }
             }
             Err(_) => Screen::NotFound,
         };
@@ -216,6 +238,7 @@ impl State {
             Screen::Step { guide, walk, .. } => format!("{} – {}", walk.current_node(guide).title.get(self.lang), t.app_name),
             Screen::NotFound => format!("{} – {}", t.not_found_title, t.app_name),
             Screen::Check => format!("{} – {}", t.check_link, t.app_name),
+            Screen::Received => format!("{} – {}", t.received_title, t.app_name),
         }
     }
 }
@@ -224,7 +247,9 @@ impl State {
 /// the widget downloads them before it takes over such a page, and until they are here the
 /// browser follows links to such pages (the server draws them).
 pub fn needs_guides(address: &str) -> bool {
-    !address.starts_with(CHECK_PAGE) && Link::decode(address).is_ok_and(|l| l.guide.is_some())
+    fixed_page(address, CHECK_PAGE).is_none()
+        && fixed_page(address, RECEIVED_PAGE).is_none()
+        && Link::decode(address).is_ok_and(|l| l.guide.is_some())
 }
 
 impl Reducible for State {

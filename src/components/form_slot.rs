@@ -5,7 +5,8 @@ use crate::form_module;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// Which part of the form module: `form`, `complaints` or `check`.
+    /// Which part of the form module: `form`, `complaints` or `check`; or `receipt`, which only
+    /// the server draws (a complaint filed without JavaScript).
     pub kind: &'static str,
     /// For `form`: the escalation's context (`key=value` lines, ids only).
     #[prop_or_default]
@@ -39,5 +40,5 @@ pub fn FormSlot(props: &Props) -> Html {
             }
         });
     }
-    html! { <div class="form-slot" ref={slot} /> }
+    html! { <div class="form-slot" data-kind={props.kind} ref={slot} /> }
 }

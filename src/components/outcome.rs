@@ -1,6 +1,6 @@
 use jmo_guide::walk::Walk;
 use jmo_guide::Guide;
-use jmo_guide::NodeKind;
+use jmo_guide::{Category, NodeKind, Urgency};
 use yew::prelude::*;
 
 
@@ -27,29 +27,7 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
         .collect();
     let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
     let summary = summary_text(t, ui(lang).app_name, category, urgency, &tried, &reference);
-    // What the form sends along: ids only, never anything typed.
-    let mut context = String::new();
-    for (key, value) in [
-        ("guide", &*guide.id),
-        ("node", &node.id),
-        ("version", &HEAD.version),
-        ("category", escalation.category.map_or("other", |c| c.as_str())),
-        ("urgency", escalation.urgency.as_str()),
-    ] {
-        context += key;
-        context += "=";
-        context += value;
-        context += "\n";
-    }
-    context += "path=";
-    for (i, (n, o)) in walk.pairs(guide).enumerate() {
-        if i > 0 {
-            context += "~";
-        }
-        context += n;
-        context += ".";
-        context += o;
-    }
+    let context = form_context(guide, walk);
 
     html! {
         <>
@@ -77,6 +55,34 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
             <FormSlot kind="form" {context} loading={t.form_loading} failed={t.form_failed} retry={ui(lang).retry} />
         </>
     }
+}
+
+/// What the complaint form of an escalation sends along (`key=value` lines read by
+/// `jmo_form::context::FormContext`): ids only, never anything typed. The widget gives it to the
+/// form module; the server draws the form with it for a page without JavaScript.
+pub fn form_context(guide: &Guide, walk: &Walk) -> String {
+    let node = walk.current_node(guide);
+    let (category, urgency) = match &node.kind {
+        NodeKind::Escalate(e) => (e.category.unwrap_or(Category::Other).as_str(), e.urgency.as_str()),
+        _ => (Category::Other.as_str(), Urgency::Normal.as_str()),
+    };
+    let mut context = String::new();
+    for (key, value) in [("guide", &*guide.id), ("node", &node.id), ("version", &HEAD.version), ("category", category), ("urgency", urgency)] {
+        context += key;
+        context += "=";
+        context += value;
+        context += "\n";
+    }
+    context += "path=";
+    for (i, (n, o)) in walk.pairs(guide).enumerate() {
+        if i > 0 {
+            context += "~";
+        }
+        context += n;
+        context += ".";
+        context += o;
+    }
+    context
 }
 
 /// The summary as plain text, for pasting into WhatsApp or an email to the agency.

@@ -50,7 +50,8 @@ pub async fn click(page: &Page, selector: &str) -> Result<()> {
 /// text selected, then the text inserted (one `input` event), replacing what was there.
 pub async fn type_text(page: &Page, selector: &str, text: &str) -> Result<()> {
     use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
-    click(page, selector).await?;
+    // The mouse, not `click`: it works with the page's scripts disabled too.
+    mouse_click(page, selector).await?;
     let focused = format!("(el => !!el && document.activeElement === el && (el.select(), true))(document.querySelector({}))", js_str(selector));
     if eval(page, &focused).await? != serde_json::Value::Bool(true) {
         return Err(format!("clicking {selector} did not focus it"));

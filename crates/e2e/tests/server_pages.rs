@@ -7,11 +7,13 @@
 //!  - no JavaScript (scripts disabled before any navigation): every outcome of every guide is
 //!    reached by clicking answer links from the start screen; a date question is answered by
 //!    typing a date and submitting the form (the branch's page) and refused when empty (its
-//!    message);
+//!    message); the complaint form is refused when empty, then filed once though sent twice,
+//!    answered with its receipt page;
 //!  - old links: every `https://<host>/#/…` link of the staff guide as it was
 //!    (crates/guide/tests/fixtures/staff-links-hash-form.md), opened with scripts, ends on its
 //!    step at its path, without `#`, taken over by the widget;
-//!  - the axe-core audit of pages without JavaScript (start, a step, a refused date, not-found),
+//!  - the axe-core audit of pages without JavaScript (start, a step, a refused date, a refused
+//!    complaint form, not-found),
 //!    in both languages.
 //!
 //! Needs dist/ (or JMO_DIST) and axe-core in .tools/. The per-node checks over plain HTTP are in
@@ -33,26 +35,28 @@ use jmo_testkit::{Launch, Server};
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Installed before the page's scripts: the widget's wasm is instantiated only after
-/// `__release()`; any later module (the complaint form's) stays held, so the page compared is
-/// the widget's first render.
+/// `__release()`; any later module (the complaint form's) only after `__releaseModules()`, so
+/// the page compared is the widget's first render.
 const HOLD: &str = r#"(() => {
   const gate = new Promise(r => { window.__release = r; });
-  const never = new Promise(() => {});
+  const later = new Promise(r => { window.__releaseModules = r; });
   let calls = 0;
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const real = WebAssembly[name];
-    WebAssembly[name] = (...args) => (calls++ === 0 ? gate : never).then(() => real.apply(WebAssembly, args));
+    WebAssembly[name] = (...args) => (calls++ === 0 ? gate : later).then(() => real.apply(WebAssembly, args));
   }
 })();"#;
 
 /// `#app` as a string: tags, sorted attributes, merged text; with the document's language and
 /// title. The inside of a `.form-slot` is left out: the complaint form module fills it (with its
-/// loading message at once) once the widget runs; the server leaves it empty.
+/// loading message at once) once the widget runs. An input's `value` is left out too: it is what
+/// was typed (checked apart), which the server draws as an attribute and the widget as a property.
 const SNAPSHOT: &str = r#"(() => {
   const copy = document.getElementById('app').cloneNode(true);
   copy.normalize();
   const snap = n => n.nodeType === 3 ? JSON.stringify(n.data) : n.nodeType !== 1 ? '' :
-    '<' + n.localName + [...n.attributes].map(a => ` ${a.name}=${JSON.stringify(a.value)}`).sort().join('') + '>'
+    '<' + n.localName + [...n.attributes].filter(a => !(a.name === 'value' && n.localName === 'input'))
+      .map(a => ` ${a.name}=${JSON.stringify(a.value)}`).sort().join('') + '>'
       + (n.classList.contains('form-slot') ? '' : [...n.childNodes].map(snap).join('')) + '</' + n.localName + '>';
   return document.documentElement.lang + ' | ' + document.title + ' | ' + snap(copy);
 })()"#;
@@ -177,6 +181,13 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
                 assert_eq!(typed, Some(serde_json::json!("2025-03-14")), "{name}: typing the date");
             }
 
+            // The server's complaint form works before the module is here: what is typed into it
+            // goes over into the module's form, focus included.
+            let escalation_typed = name == "escalation";
+            if escalation_typed {
+                type_text(&page, "#field-name", "Siti Aminah").await.unwrap();
+            }
+
             let scroll = eval(&page, "scrollY").await.unwrap();
             eval(&page, "(window.__release(), 1)").await.unwrap();
             wait_taken_over(&page, name).await.unwrap_or_else(|e| panic!("{e}"));
@@ -185,7 +196,14 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
             assert_eq!(eval(&page, "document.getElementById('app').children.length").await.unwrap(), 1, "{name}: something of the server's page was left behind");
             assert_eq!(eval(&page, &here_is(address)).await.unwrap(), true, "{name}: the address changed");
 
-            if let Some(typed) = typed {
+            if escalation_typed {
+                let server_form = eval(&page, "[!!document.querySelector('.form-slot #complaint-form[method=post]'), document.getElementById('field-name').value, document.activeElement?.id]").await.unwrap();
+                assert_eq!(server_form, serde_json::json!([true, "Siti Aminah", "field-name"]), "{name}: the server's form, as it was, until the module is here");
+                eval(&page, "(window.__releaseModules(), 1)").await.unwrap();
+                wait_for(&page, "!!document.querySelector('.form-slot #complaint-form:not([method])')", "the module's form in place of the server's").await.unwrap_or_else(|e| panic!("{e}"));
+                let kept = eval(&page, "[document.getElementById('field-name').value, document.activeElement?.id, document.querySelectorAll('#complaint-form').length]").await.unwrap();
+                assert_eq!(kept, serde_json::json!(["Siti Aminah", "field-name", 1]), "{name}: what was typed into the server's form");
+            } else if let Some(typed) = typed {
                 let kept = eval(&page, "[document.getElementById('date-input').value, document.activeElement?.id]").await.unwrap();
                 assert_eq!(kept, serde_json::json!([typed, "date-input"]), "{name}: the typed date or its focus was lost in the take-over");
             } else if let Some(href) = focus.as_str() {
@@ -200,8 +218,22 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
                 scrolled += 1;
             }
         }
+        // A date the server refused (the form posted natively, before the wasm took over): the
+        // widget keeps its message and the field's value.
+        open_held(&page, &server, &date_address).await;
+        eval(&page, "(document.getElementById('date-input').value = '2999-01-01', document.querySelector('form.date-form').submit(), 1)").await.unwrap();
+        wait_for(&page, "document.readyState !== 'loading' && !!document.getElementById('date-error') && typeof window.__release === 'function'", "the refused date's page")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let before = snapshot(&page).await;
+        eval(&page, "(window.__release(), 1)").await.unwrap();
+        wait_taken_over(&page, "refused date").await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(before, snapshot(&page).await, "refused date: the server's page (left) differs from the widget's (right)");
+        let shown = eval(&page, "[document.getElementById('date-error')?.textContent, document.getElementById('date-input').value]").await.unwrap();
+        assert_eq!(shown, serde_json::json!([step_text(&content, "date_in_future", Lang::Id), "2999-01-01"]), "refused date after the take-over");
+
         println!(
-            "take-over: {} pages identical before and after, focus kept on {focused}, scroll on {scrolled}, a typed date on 1 ({:.1} s)",
+            "take-over: {} pages identical before and after (and a refused date's), focus kept on {focused}, scroll on {scrolled}, a typed date on 1 ({:.1} s)",
             sample.len(),
             started.elapsed().as_secs_f64()
         );
@@ -265,6 +297,9 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
                     clicks += 1;
                 }
                 assert!(at.current_node(guide).kind.is_outcome());
+                // Nothing on the page offers what only a script can do (the copy buttons).
+                let dead = eval(&page, "[...document.querySelectorAll('#app button')].filter(b => b.type !== 'submit' && b.getClientRects().length).map(b => b.textContent)").await.unwrap();
+                assert_eq!(dead, serde_json::json!([]), "{}: buttons that do nothing without JavaScript", guide.id);
                 outcomes += 1;
             }
         }
@@ -312,6 +347,60 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
             .unwrap_or_else(|e| panic!("{e}"));
         }
         println!("no JavaScript: the date question answered in both languages, and refused when empty ({:.1} s)", started.elapsed().as_secs_f64());
+    })
+    .await;
+    chrome.close().await;
+    server.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_a_complaint_is_filed_once_however_often_it_is_sent_and_a_refused_one_shows_its_messages() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let dist = dist_dir();
+    let content = content();
+    let catalog = &content.catalog;
+    let started = Instant::now();
+    let mut server = Launch::new().widget_dir(&dist).start();
+    let chrome = Chrome::launch().await;
+    let page = no_js_page(&chrome).await;
+    let (guide, walk) = guides(catalog)
+        .into_iter()
+        .find_map(|g| walks_to_outcomes(g).into_iter().find(|w| matches!(w.current_node(g).kind, NodeKind::Escalate(_))).map(|w| (g, w)))
+        .unwrap();
+    let address = link_to(guide, &walk, Lang::Id);
+
+    within(Duration::from_secs(90), "the complaint form without JavaScript", async {
+        load(&page, &server.url(&address)).await.unwrap();
+        wait_for(&page, "document.readyState === 'complete' && !!document.getElementById('complaint-form')", "the server's complaint form").await.unwrap();
+        // The photo field is the browser's own there (nothing else would list the chosen files).
+        let file_shown = eval(&page, "document.getElementById('field-attachments').getBoundingClientRect().width > 50").await.unwrap();
+        assert_eq!(file_shown, true, "the file input is hidden without JavaScript");
+
+        // Sent empty: the same page, with the summary and each field's message.
+        let old = "(window.__old = document.body, 1)";
+        eval(&page, old).await.unwrap();
+        mouse_click(&page, "#complaint-submit").await.unwrap();
+        wait_for(&page, &format!("document.body !== window.__old && document.readyState === 'complete' && !!document.getElementById('error-summary') && !!document.getElementById('field-nik-error') && {}", here_is(&address)), "the refused form").await.unwrap_or_else(|e| panic!("{e}"));
+
+        for (selector, text) in [("#field-name", "Siti Aminah"), ("#field-nik", "3201015705900001"), ("#field-phone", "0812-3456-7890"), ("#field-description", "Kode OTP tidak pernah masuk ke HP saya sejak kemarin.")] {
+            type_text(&page, selector, text).await.unwrap();
+        }
+        mouse_click(&page, "label[for=field-consent]").await.unwrap();
+        // Pressed twice before the answer arrives: the browser sends the form twice.
+        eval(&page, "(b => (b.click(), b.click(), 1))(document.getElementById('complaint-submit'))").await.unwrap();
+        wait_for(&page, "document.readyState === 'complete' && location.pathname.startsWith('/received/') && !!document.getElementById('complaint-ticket')", "the receipt").await.unwrap_or_else(|e| panic!("{e}"));
+        let ticket = eval(&page, "document.getElementById('complaint-ticket').textContent").await.unwrap();
+        let url = eval(&page, "location.href").await.unwrap();
+        for personal in ["3201015705900001", "Siti", "7890"] {
+            assert!(!url.as_str().unwrap().contains(personal), "{personal} in the address {url}");
+        }
+        // Reloading the receipt sends nothing again.
+        load(&page, url.as_str().unwrap()).await.unwrap();
+        wait_for(&page, "!!document.getElementById('complaint-ticket')", "the receipt again").await.unwrap();
+        let stored = jmo_testkit::db::stored_complaints(&server.sqlite_file().unwrap()).await.unwrap();
+        assert_eq!(stored.len(), 1, "filed once");
+        assert_eq!(serde_json::json!(stored[0].ticket), ticket);
+        println!("no JavaScript: a complaint refused, then filed once though sent twice ({:.1} s)", started.elapsed().as_secs_f64());
     })
     .await;
     chrome.close().await;
@@ -400,6 +489,10 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
     let page = no_js_page(&chrome).await;
     let (date_guide, date_walk) = date_question(&content);
     let login = catalog.guide("login").unwrap();
+    let (escalation_guide, escalation) = guides(catalog)
+        .into_iter()
+        .find_map(|g| walks_to_outcomes(g).into_iter().find(|w| matches!(w.current_node(g).kind, NodeKind::Escalate(_))).map(|w| (g, w)))
+        .unwrap();
 
     let violations = within(Duration::from_secs(120), "the audit without JavaScript", async {
         let mut violations = Vec::new();
@@ -407,7 +500,7 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
         for lang in Lang::ALL {
             let code = lang.code();
             let step = link_to(login, &Walk::start(login).choose_index(login, 0).unwrap(), lang);
-            for (name, address) in [("start", format!("/?lang={code}")), ("a step", step), ("not found", format!("/no-such-guide?lang={code}")), ("refused date", link_to(date_guide, &date_walk, lang))] {
+            for (name, address) in [("start", format!("/?lang={code}")), ("a step", step), ("not found", format!("/no-such-guide?lang={code}")), ("refused date", link_to(date_guide, &date_walk, lang)), ("refused complaint", link_to(escalation_guide, &escalation, lang))] {
                 let name = format!("{name} without JavaScript ({code})");
                 load(&page, &server.url(&address)).await.unwrap();
                 wait_for(&page, "!!document.getElementById('screen-title')", &name).await.unwrap();
@@ -415,6 +508,12 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
                     eval(&page, "(window.__old = document.body, document.getElementById('date-input').focus(), 1)").await.unwrap();
                     press(&page, Key::Enter).await.unwrap();
                     wait_for(&page, "document.body !== window.__old && document.readyState === 'complete' && !!document.getElementById('date-error')", &name).await.unwrap();
+                }
+                // The server's complaint form, sent empty: every field with its message.
+                if name.starts_with("refused complaint") {
+                    eval(&page, "(window.__old = document.body, 1)").await.unwrap();
+                    mouse_click(&page, "#complaint-submit").await.unwrap();
+                    wait_for(&page, "document.body !== window.__old && document.readyState === 'complete' && !!document.getElementById('error-summary')", &name).await.unwrap();
                 }
                 assert_eq!(eval(&page, "typeof window.wasmBindings").await.unwrap(), "undefined", "{name}: scripts ran");
                 // axe needs timers and promises: scripts on for the audit only (the page's own

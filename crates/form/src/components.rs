@@ -6,11 +6,12 @@ mod complaints;
 mod delivery_status;
 mod disruption_notice;
 mod fields;
+pub use fields::focus;
 mod images;
 
 pub use check_screen::CheckScreen;
-pub use complaint_form::{ComplaintForm, Start};
+pub use complaint_form::{ComplaintForm, Post, Start, KEY_FIELD};
 pub use complaints::Complaints;
-pub use delivery_status::DeliveryStatus;
+pub use delivery_status::{DeliveryStatus, Receipt};
 pub use disruption_notice::DisruptionNotice;
 pub use images::Images;

@@ -11,6 +11,7 @@
 //! - [`api`]: the intake API's lookups (ticket status, service disruptions).
 //! - [`host`]: the page or app embedding the guide (prefill in, delivered ticket out).
 //! - [`texts`]: every text, from content/form.toml.
+//! - `ssr` (feature `ssr`): the same components drawn by the server, for pages without JavaScript.
 
 pub mod api;
 pub mod components;
@@ -23,5 +24,7 @@ pub mod host;
 pub mod images;
 pub mod page;
 pub mod shown;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 pub mod state;
 pub mod texts;

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use jmo_form::components::{CheckScreen, ComplaintForm, Complaints};
+use jmo_form::components::{CheckScreen, ComplaintForm, Complaints, Start};
 use jmo_form::context::FormContext;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -27,11 +27,12 @@ enum Mounted {
 #[derive(Properties, PartialEq)]
 struct FormAppProps {
     ctx: Rc<FormContext>,
+    start: Start,
 }
 
 #[function_component]
 fn FormApp(props: &FormAppProps) -> Html {
-    html! { <ComplaintForm ctx={props.ctx.clone()} /> }
+    html! { <ComplaintForm ctx={props.ctx.clone()} start={props.start.clone()} /> }
 }
 
 /// Mounts one part of the form into `root`: `"form"` (an escalation's complaint form; `context`
@@ -40,11 +41,14 @@ fn FormApp(props: &FormAppProps) -> Html {
 #[wasm_bindgen]
 pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
     jmo_form::page::prepare();
+    // The form the server drew in its place (a page without JavaScript until now): what was
+    // typed there, its messages and its focus carry over.
+    let start = Start { focus: jmo_form::page::focused_in(&root), ..jmo_form::page::server_form(&root).unwrap_or_default() };
     root.set_inner_html("");
     let mounted = match kind {
         "form" => {
             let ctx = Rc::new(FormContext::parse(context));
-            Mounted::Form(yew::Renderer::<FormApp>::with_root_and_props(root, FormAppProps { ctx }).render())
+            Mounted::Form(yew::Renderer::<FormApp>::with_root_and_props(root, FormAppProps { ctx, start }).render())
         }
         "check" => Mounted::Check(yew::Renderer::<CheckScreen>::with_root(root).render()),
         _ => Mounted::Complaints(yew::Renderer::<Complaints>::with_root(root).render()),

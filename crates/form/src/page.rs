@@ -40,3 +40,44 @@ pub fn prepare() {
         let _ = head.append_child(&link);
     }
 }
+
+/// What was typed into the form the server drew (a page without JavaScript, until this module
+/// arrived) and the problems it showed, so the module's form starts from there; `None` when
+/// `root` holds no such form.
+pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> {
+    use wasm_bindgen::JsCast;
+    use crate::draft::{Draft, Field, Problem};
+    let form = root.query_selector("form#complaint-form").ok()??;
+    let mut draft = Draft::fresh();
+    for field in Field::ALL {
+        let Some(element) = form.query_selector(&format!("[name=\"{}\"]", field.dom_id())).ok().flatten() else { continue };
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            match input.type_().as_str() {
+                "checkbox" => draft.set(field, input.checked().to_string()),
+                "file" => {}
+                _ => draft.set(field, input.value()),
+            }
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            draft.set(field, area.value());
+        }
+    }
+    if let Some(channel) = form.query_selector("input[name=\"reply_channel\"]:checked").ok().flatten() {
+        if let Some(input) = channel.dyn_ref::<web_sys::HtmlInputElement>() {
+            draft.set(Field::ReplyChannel, input.value());
+        }
+    }
+    let problems = form
+        .get_attribute("data-problems")
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.split_once('='))
+        .map(|(path, code)| Problem::from_item(&jmo_contract::ErrorItem { field: Some(path.to_owned()), code: code.to_owned() }))
+        .collect();
+    Some(crate::components::Start { draft: Some(draft), problems, replacing: None, focus: None })
+}
+
+/// The id of the focused element, if it is inside `root`.
+pub fn focused_in(root: &web_sys::Element) -> Option<String> {
+    let active = web_sys::window()?.document()?.active_element()?;
+    (root.contains(Some(&active)) && !active.id().is_empty()).then(|| active.id())
+}

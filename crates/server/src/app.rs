@@ -105,14 +105,18 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .route("/api", any(fallback::not_found))
         .route("/api/{*rest}", any(fallback::not_found))
         .method_not_allowed_fallback(fallback::method_not_allowed)
-        .with_state(app);
+        .with_state(app.clone());
 
     let shell = Arc::new(Shell::load(&config.widget_dir).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the built index.html cannot hold pages; serving bare pages");
         Shell::parse(pages::BARE_SHELL).expect("the bare shell parses")
     }));
     // Every address that is not a file is a page of the widget, drawn here.
-    let page = any(pages::handle).with_state(shell.clone()).layer(CompressionLayer::new());
+    // A complaint form posted without JavaScript carries its photos as the camera took them.
+    let page = any(pages::handle)
+        .with_state::<()>(pages::Pages { shell: shell.clone(), app, complaints: limiters.complaints.clone() })
+        .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(pages::FORM_BODY_LIMIT))
+        .layer(CompressionLayer::new());
     let files = ServeDir::new(&config.widget_dir)
         .precompressed_br()
         .precompressed_gzip()

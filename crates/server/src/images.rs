@@ -57,6 +57,13 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
 /// Decodes and re-encodes as JPEG (transparent pixels on white). CPU-heavy: run it on a
 /// blocking thread.
 pub fn reencode(bytes: &[u8]) -> Result<Reencoded, ImageError> {
+    reencode_within(bytes, MAX_SIDE)
+}
+
+/// As [`reencode`], and first downscaled so the long side is at most `max_side` px (never
+/// upscaled): a photo posted by a form without JavaScript comes as the camera took it, and is
+/// kept at the size the browser form would have sent (`jmo_form::images::MAX_SIDE`).
+pub fn reencode_within(bytes: &[u8], max_side: u32) -> Result<Reencoded, ImageError> {
     let format = sniff(bytes).ok_or(ImageError::Unsupported)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -80,6 +87,11 @@ pub fn reencode(bytes: &[u8]) -> Result<Reencoded, ImageError> {
     let mut img = DynamicImage::ImageRgb8(rgb);
     img.apply_orientation(orientation);
     let DynamicImage::ImageRgb8(mut rgb) = img else { return Err(ImageError::Corrupt) };
+    let long = rgb.width().max(rgb.height());
+    if long > max_side {
+        let scale = |side: u32| ((side as u64 * max_side as u64).div_ceil(long as u64) as u32).clamp(1, max_side);
+        rgb = image::imageops::resize(&rgb, scale(rgb.width()), scale(rgb.height()), FilterType::Triangle);
+    }
     loop {
         for quality in JPEG_QUALITIES {
             let mut out = Vec::new();

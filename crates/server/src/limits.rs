@@ -42,13 +42,22 @@ pub fn client_addr(req: &Request) -> Option<IpAddr> {
 }
 
 pub async fn rate_limit(State(limit): State<IpLimit>, req: Request, next: Next) -> Response {
-    if let (Some(limiter), Some(client)) = (&limit.limiter, req.extensions().get::<ClientAddr>()) {
-        if let Err(not_until) = limiter.check_key(&client.key()) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            return ApiError::rate_limited(wait.as_secs() + 1).into_response();
-        }
+    if let Err(wait) = limit.check(&req) {
+        return ApiError::rate_limited(wait).into_response();
     }
     next.run(req).await
+}
+
+impl IpLimit {
+    /// Counts a request of its client; `Err(seconds to wait)` when over the limit.
+    pub fn check(&self, req: &Request) -> Result<(), u64> {
+        if let (Some(limiter), Some(client)) = (&self.limiter, req.extensions().get::<ClientAddr>()) {
+            if let Err(not_until) = limiter.check_key(&client.key()) {
+                return Err(not_until.wait_time_from(DefaultClock::default().now()).as_secs() + 1);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The in-flight budgets: uploads (`UPLOADS_IN_FLIGHT`) and every other request (`MAX_IN_FLIGHT`).

@@ -2,7 +2,13 @@
 //! ([`jmo_selfhelp::ssr`]) into the built `index.html`: every address that is not a file (`/`,
 //! `/login/otp_missing?a=…`, `/check`) gets its page, with the question and its answer links in
 //! the first bytes; the wasm takes it over in the browser. Without JavaScript the links are plain
-//! links and a date question is a form posted here (the date never goes into a URL).
+//! links, a date question is a form posted here (the date never goes into a URL), and so is an
+//! escalation's complaint form ([`complaint`]).
+
+mod complaint;
+
+pub use complaint::FORM_BODY_LIMIT;
+use complaint::Slot;
 
 use std::sync::Arc;
 
@@ -56,7 +62,7 @@ impl Shell {
         let title_end = title_start + html[title_start..].find("</title>").ok_or("no </title>")?;
         let app = ["<div id=\"app\">", "<div id=app>"].iter().find_map(|t| html.find(t).map(|i| i + t.len())).ok_or("no <div id=\"app\">")?;
         let app_end = app + html[app..].find("</div>").ok_or("no </div> after #app")?;
-        if !(lang_value < title_start && title_end < app) || !html[app..app_end].trim().is_empty() {
+        if !(lang_value < title_start && title_end < app && html[app..app_end].trim().is_empty()) {
             return Err("expected <html lang>, then <title>, then an empty <div id=\"app\">".into());
         }
         let parts = [
@@ -91,7 +97,7 @@ fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
         let Some(tag_end) = rest[start..].find('>').map(|i| start + i) else { break };
         let Some(end) = rest[tag_end..].find(&close).map(|i| tag_end + i) else { break };
         if !rest[start..tag_end].contains("src=") {
-            let digest = sha2::Sha256::digest(rest[tag_end + 1..end].as_bytes());
+            let digest = sha2::Sha256::digest(&rest.as_bytes()[tag_end + 1..end]);
             hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         }
         rest = &rest[end..];
@@ -109,8 +115,18 @@ pub fn today() -> Date {
     Date::in_jakarta(crate::clock::now().0)
 }
 
+/// What drawing pages needs: the page shell, and the intake (for the complaint form).
+#[derive(Clone)]
+pub struct Pages {
+    pub shell: Arc<Shell>,
+    pub app: crate::state::AppState,
+    /// A complaint form posted counts like a complaint sent to the API.
+    pub complaints: crate::limits::IpLimit,
+}
+
 /// Any request that is not for a file: a page.
-pub async fn handle(State(shell): State<Arc<Shell>>, request: Request) -> Response {
+pub async fn handle(State(pages): State<Pages>, request: Request) -> Response {
+    let shell = &pages;
     let address = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
     // A link an app percent-encoded (`%7E` for `~`): to the address the widget writes.
     if address.contains('%') {
@@ -119,30 +135,37 @@ pub async fn handle(State(shell): State<Arc<Shell>>, request: Request) -> Respon
         }
     }
     match *request.method() {
-        Method::GET | Method::HEAD => render(&shell, Opening::new(address, today()), None).await,
-        Method::POST => answer(&shell, address, request.into_body()).await,
+        Method::GET | Method::HEAD => render(shell, Opening::new(address, today()), None, Slot::Fresh).await,
+        Method::POST => match complaint::escalation(&address) {
+            Some(escalation) => complaint::post(&pages, address, escalation, request).await,
+            None => answer(shell, address, request.into_body()).await,
+        },
         _ => {
-            let mut response = render(&shell, Opening::new(address, today()), Some(StatusCode::METHOD_NOT_ALLOWED)).await;
+            let mut response = render(shell, Opening::new(address, today()), Some(StatusCode::METHOD_NOT_ALLOWED), Slot::Fresh).await;
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
             response
         }
     }
 }
 
-async fn render(shell: &Shell, opening: Opening, status: Option<StatusCode>) -> Response {
-    let page = jmo_selfhelp::ssr::render(opening).await;
-    let status = status.unwrap_or(if page.found { StatusCode::OK } else { StatusCode::NOT_FOUND });
-    let mut response = (status, shell.page(&page)).into_response();
+async fn render(pages: &Pages, opening: Opening, status: Option<StatusCode>, slot: Slot) -> Response {
+    let address = opening.address.clone();
+    let mut page = jmo_selfhelp::ssr::render(opening).await;
+    let filled = complaint::fill(&pages.app, &address, &mut page, slot).await;
+    let status = status.or(filled).unwrap_or(if page.found { StatusCode::OK } else { StatusCode::NOT_FOUND });
+    let mut response = (status, pages.shell.page(&page)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A receipt names a ticket: kept out of shared caches and the browser's.
+    let cache = if address.starts_with(jmo_selfhelp::state::RECEIVED_PAGE) { "no-store" } else { "no-cache" };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(page.lang));
     response
 }
 
 /// A date question answered without JavaScript: on to the branch's page (303), or this page
 /// again with the message beside the field (422).
-async fn answer(shell: &Shell, address: String, body: Body) -> Response {
+async fn answer(pages: &Pages, address: String, body: Body) -> Response {
     let today = today();
     let catalog = jmo_selfhelp::content::bundled();
     let link = Link::decode(&address).ok();
@@ -169,7 +192,7 @@ async fn answer(shell: &Shell, address: String, body: Body) -> Response {
         }
         Err(refused) => {
             let opening = Opening { refused_date: Some(refused), ..Opening::new(address, today) };
-            render(shell, opening, Some(StatusCode::UNPROCESSABLE_ENTITY)).await
+            render(pages, opening, Some(StatusCode::UNPROCESSABLE_ENTITY), Slot::Fresh).await
         }
     }
 }

@@ -296,6 +296,16 @@ impl Store {
         rows.iter().map(|r| r.try_get("id")).collect()
     }
 
+    /// The receipt first answered for an idempotency key (JSON) and when it was stored: the
+    /// receipt page of a complaint filed without JavaScript.
+    pub async fn receipt_of_key(&self, key: &str) -> Result<Option<(String, i64)>, DbError> {
+        let row = sqlx::query("SELECT response, created_at FROM idempotency_keys WHERE idempotency_key = $1").bind(key).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(row) => Some((row.try_get("response")?, row.try_get("created_at")?)),
+            None => None,
+        })
+    }
+
     pub async fn ticket_status(&self, ticket: &str) -> Result<Option<StatusRow>, DbError> {
         let row = sqlx::query(
             "SELECT status, received_at, response_due_at, updated_at, resolved_at, erased_at, key_id, lookup_hash FROM complaints WHERE ticket = $1",

@@ -193,3 +193,151 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
     let res = c.post(s.url("/login?lang=en")).body("date=2020-01-01").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+/// The first escalation of the shipped guides (the shortest walk to it) and its page's address.
+fn escalation_address(lang: Lang) -> (String, &'static jmo_guide::Guide) {
+    let catalog = jmo_selfhelp::content::bundled();
+    catalog
+        .guides
+        .iter()
+        .find_map(|g| {
+            let index = g.nodes.iter().position(|n| matches!(n.kind, NodeKind::Escalate(_)))?;
+            let walk = Walk::shortest_to(g, index)?;
+            Some((Link::to_step(g, &walk).with_lang(Some(lang)).encode(), g))
+        })
+        .expect("an escalation")
+}
+
+/// The form's hidden key in a page.
+fn form_key(html: &str) -> String {
+    let name = html.find("name=\"complaint_key\"").expect("a hidden key");
+    let tag = &html[html[..name].rfind('<').unwrap()..name + html[name..].find('>').unwrap()];
+    let value = tag.find("value=\"").expect("the key's value") + "value=\"".len();
+    tag[value..value + 36].to_owned()
+}
+
+/// A complaint as a participant fills the form the server drew.
+fn filled_form(key: &str, name: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("complaint_key", key.to_owned())
+        .text("field-name", name.to_owned())
+        .text("field-nik", "3201015705900001")
+        .text("field-kpj_card", "")
+        .text("field-phone", "0812-3456-7890")
+        .text("reply_channel", "whatsapp")
+        .text("field-email", "")
+        .text("field-description", "Saya tidak menerima kode OTP sejak kemarin, sudah mencoba tiga kali.")
+        .text("field-incident_at", "")
+        .part("field-attachments", reqwest::multipart::Part::bytes(Vec::new()).file_name("").mime_str("application/octet-stream").unwrap())
+        .text("field-consent", "on")
+}
+
+async fn post_form(s: &Server, address: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+    no_redirects().post(s.url(address)).multipart(form).send().await.unwrap()
+}
+
+async fn stored_complaints(s: &Server) -> Vec<serde_json::Value> {
+    let list: serde_json::Value = support::scenarios::staff_get(s, "/api/v1/staff/complaints").await.json().await.unwrap();
+    list.as_array().or_else(|| list["complaints"].as_array()).cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_its_receipt() {
+    let (_w, _db, s) = pages_server();
+    for lang in [Lang::Id, Lang::En] {
+        let (address, _) = escalation_address(lang);
+        let (status, html) = page(&s, &address).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("method=\"post\" action=\"{address}\"")) && html.contains("enctype=\"multipart/form-data\""), "{address}: a form posted to its page: {}", &html[html.find("form-slot").unwrap_or(0)..][..300.min(html.len() - html.find("form-slot").unwrap_or(0))]);
+        for field in ["field-name", "field-nik", "field-phone", "field-description", "field-consent", "field-attachments"] {
+            assert!(html.contains(&format!("name=\"{field}\"")), "{address}: no field {field}");
+        }
+        assert!(html.contains("href=\"/form.css\""), "the form's styles without the module");
+        // Every page draws a new key: two tabs are two complaints.
+        assert_ne!(form_key(&html), form_key(&page(&s, &address).await.1));
+    }
+
+    let (address, _) = escalation_address(Lang::En);
+    let key = form_key(&page(&s, &address).await.1);
+    // Submitted twice (a double tap, or a retry after a timeout): one complaint, the same receipt.
+    let first = post_form(&s, &address, filled_form(&key, "Siti Aminah")).await;
+    let second = post_form(&s, &address, filled_form(&key, "Siti Aminah")).await;
+    assert_eq!((first.status(), second.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let receipt_at = first.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(second.headers()["location"], receipt_at.as_str());
+    assert_eq!(receipt_at, format!("/received/{key}?lang=en"));
+    assert_eq!(stored_complaints(&s).await.len(), 1, "stored exactly once");
+    let (status, receipt) = page(&s, &receipt_at).await;
+    assert_eq!(status, StatusCode::OK);
+    let ticket = stored_complaints(&s).await[0]["ticket"].as_str().unwrap().to_owned();
+    assert!(receipt.contains(&ticket) && receipt.contains("Complaint sent"), "the receipt shows the ticket {ticket}");
+    assert!(receipt.contains(" WIB"), "when staff reply, in Jakarta's time");
+    for personal in ["Siti", "3201015705900001", "7890"] {
+        assert!(!receipt.contains(personal), "the receipt page shows {personal}");
+    }
+    // Changed and sent again with the same key (back, edit, send): still that one complaint.
+    let again = post_form(&s, &address, filled_form(&key, "Siti Rahayu")).await;
+    assert_eq!((again.status(), again.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, receipt_at.as_str()));
+    assert_eq!(stored_complaints(&s).await.len(), 1);
+    // A receipt link that names no complaint: the friendly page, a 404.
+    let (status, missing) = page(&s, "/received/00000000-0000-4000-8000-000000000000?lang=id").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("Tanda terima tidak ditemukan"), "{missing}");
+    assert_eq!(page(&s, "/received/not-a-key").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_refused_complaint_form_shows_the_messages_beside_the_fields_and_keeps_what_was_typed() {
+    let (_w, _db, s) = pages_server();
+    let (address, _) = escalation_address(Lang::Id);
+    let key = form_key(&page(&s, &address).await.1);
+    let form = filled_form(&key, "Siti Aminah").text("field-nik", "1234").text("field-phone", "abc");
+    // reqwest keeps both parts of a name; the server takes the last, as browsers send one.
+    let res = post_form(&s, &address, form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unescape(&res.text().await.unwrap());
+    assert!(html.contains("id=\"error-summary\""), "an error summary");
+    assert!(html.contains("id=\"field-nik-error\"") && html.contains("id=\"field-phone-error\""), "messages beside the fields");
+    assert!(html.contains("href=\"#field-nik\""), "the summary links to the field");
+    assert!(html.contains("value=\"Siti Aminah\"") && html.contains("value=\"abc\""), "what was typed is kept");
+    assert_eq!(form_key(&html), key, "the same key, so a corrected form is still one complaint");
+    assert!(stored_complaints(&s).await.is_empty());
+
+    // Without consent, nothing typed and no radio: each required field says so.
+    let empty = reqwest::multipart::Form::new().text("complaint_key", key.clone());
+    let html = unescape(&post_form(&s, &address, empty).await.text().await.unwrap());
+    for field in ["name", "nik", "phone", "reply_channel", "description", "consent"] {
+        assert!(html.contains(&format!("id=\"field-{field}-error\"")), "no message for {field}");
+    }
+    // Not a form at all: the page again, with the general message, never a 5xx.
+    let res = no_redirects().post(s.url(&address)).header("content-type", "multipart/form-data; boundary=x").body("garbage").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stored_complaints(&s).await.is_empty());
+}
+
+#[tokio::test]
+async fn photos_posted_without_javascript_are_shrunk_like_the_browser_form_does_and_oversized_ones_refused() {
+    let (_w, _db, s) = pages_server();
+    let (address, _) = escalation_address(Lang::En);
+    let key = form_key(&page(&s, &address).await.1);
+    let photo = |bytes: Vec<u8>| reqwest::multipart::Part::bytes(bytes).file_name("photo.png").mime_str("image/png").unwrap();
+    // Over the pixel limit: the page again with the message, nothing stored.
+    let form = filled_form(&key, "Siti Aminah").part("field-attachments", photo(png_bytes(5000, 10)));
+    let res = post_form(&s, &address, form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unescape(&res.text().await.unwrap());
+    assert!(html.contains("id=\"field-attachments-error\""), "the photo's message beside its field");
+    assert!(stored_complaints(&s).await.is_empty());
+
+    let form = filled_form(&key, "Siti Aminah").part("field-attachments", photo(png_bytes(3200, 1800)));
+    let res = post_form(&s, &address, form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let ticket = stored_complaints(&s).await[0]["ticket"].as_str().unwrap().to_owned();
+    let detail: serde_json::Value = support::scenarios::staff_get(&s, &format!("/api/v1/staff/complaints/{ticket}")).await.json().await.unwrap();
+    let attachments = detail["attachments"].as_array().or_else(|| detail["complaint"]["attachments"].as_array()).cloned().unwrap_or_default();
+    assert_eq!(attachments.len(), 1, "{detail}");
+    let id = attachments[0].as_str().map(str::to_owned).or_else(|| attachments[0]["id"].as_str().map(str::to_owned)).unwrap();
+    let bytes = support::scenarios::staff_get(&s, &format!("/api/v1/staff/attachments/{id}")).await.bytes().await.unwrap();
+    let image = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((image.width(), image.height()), (1600, 900), "the long side at the browser form's 1600 px");
+}

@@ -19,13 +19,28 @@ pub struct Start {
     pub problems: Vec<Problem>,
     /// The outbox id of the refused complaint this one replaces.
     pub replacing: Option<String>,
+    /// The field focused when the form starts (the one focused in the form the server drew).
+    pub focus: Option<String>,
 }
+
+/// Where the form posts when the page has no JavaScript (drawn by the server): the escalation's
+/// own address, and the key that files the complaint once however often it is sent.
+#[derive(Clone, PartialEq)]
+pub struct Post {
+    pub action: AttrValue,
+    pub key: AttrValue,
+}
+
+/// The name of the idempotency key's hidden field in a posted form.
+pub const KEY_FIELD: &str = "complaint_key";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub ctx: Rc<FormContext>,
     #[prop_or_default]
     pub start: Start,
+    #[prop_or_default]
+    pub post: Option<Post>,
 }
 
 /// The complaint form of an escalation: the participant's details, checked with the contract,
@@ -48,6 +63,15 @@ pub fn ComplaintForm(props: &Props) -> Html {
             prefill();
             let listener = web_sys::window().map(|w| gloo_events::EventListener::new(&w, "jmo-context", move |_| prefill()));
             move || drop(listener)
+        });
+    }
+    {
+        let focus = props.start.focus.clone();
+        use_effect_with((), move |_| {
+            let field = focus.and_then(|id| web_sys::window()?.document()?.get_element_by_id(&id));
+            if let Some(field) = field.and_then(|f| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(f).ok()) {
+                let _ = field.focus();
+            }
         });
     }
     let summary = use_node_ref();
@@ -95,6 +119,7 @@ pub fn ComplaintForm(props: &Props) -> Html {
         })
     };
     let draft = &state.draft;
+    let post = props.post.as_ref();
     let field = |f: Field, label: &str, hint: Option<&str>, kind: InputKind| {
         text_field(lang, f, label, hint, draft.value(f), state.problem(f), kind, on_input.clone())
     };
@@ -123,7 +148,9 @@ pub fn ComplaintForm(props: &Props) -> Html {
             <DisruptionNotice category={ctx.category.clone()} />
             <p class="hint">{ t.form_intro }</p>
             { error_summary(lang, &state.problems, &summary) }
-            <form id="complaint-form" novalidate=true {onsubmit}>
+            <form id="complaint-form" novalidate=true {onsubmit} method={post.map(|_| "post")} action={post.map(|p| p.action.clone())}
+                enctype={post.map(|_| "multipart/form-data")} data-problems={problems_attr(&state.problems)}>
+                if let Some(post) = post { <input type="hidden" name={KEY_FIELD} value={post.key.clone()} /> }
                 <fieldset>
                     <legend>{ t.about_you }</legend>
                     { field(Field::Name, t.label_name, None, InputKind { input_type: "text", autocomplete: "name", required: true, max_length: Some(100), ..InputKind::default() }) }
@@ -147,6 +174,12 @@ pub fn ComplaintForm(props: &Props) -> Html {
             </form>
         </section>
     }
+}
+
+/// The problems shown, as `path=code` words, for the module to carry over when it takes the
+/// place of the form the server drew.
+fn problems_attr(problems: &[Problem]) -> Option<String> {
+    (!problems.is_empty()).then(|| problems.iter().map(|p| format!("{}={}", p.path, p.code)).collect::<Vec<_>>().join(" "))
 }
 
 fn reply_channel(lang: Language, state: &FormState, on_input: &Callback<(Field, String)>) -> Html {

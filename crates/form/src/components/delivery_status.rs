@@ -40,17 +40,10 @@ pub fn DeliveryStatus(props: &Props) -> Html {
         Progress::WaitingForConnection { .. } => ("waiting", t.status_waiting_connection, waiting(lang, retry)),
         Progress::WaitingForServer { .. } => ("waiting", t.status_waiting_server, waiting(lang, retry)),
         Progress::Delivered(receipt) => {
-            let due = fill(t.status_due, "due", &local_time(&receipt.response_due_at, lang));
             let body = html! {
-                <>
-                    <p class="ticket">{ t.status_ticket }{ ": " }<strong id="complaint-ticket">{ receipt.ticket.clone() }</strong></p>
-                    <p>{ due }</p>
-                    <p class="hint">{ t.status_keep_ticket }</p>
-                    <p class="actions">
-                        <a class="button" href={format!("/check?lang={}", lang.as_str())}>{ t.check_link }</a>
-                        <button type="button" class="button" onclick={forget}>{ t.status_forget }</button>
-                    </p>
-                </>
+                <Receipt ticket={receipt.ticket.clone()} due={receipt.response_due_at.clone()}>
+                    <button type="button" class="button" onclick={forget}>{ t.status_forget }</button>
+                </Receipt>
             };
             ("delivered", t.status_delivered, body)
         }
@@ -93,6 +86,37 @@ pub fn DeliveryStatus(props: &Props) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ReceiptProps {
+    pub ticket: AttrValue,
+    /// When staff will reply at the latest (RFC 3339).
+    pub due: AttrValue,
+    /// More actions beside "check my complaint".
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A delivered complaint: its ticket, when staff will reply, and the way to check it. The same
+/// view in the page (after the outbox delivered it) and on the server's receipt page (a
+/// complaint filed without JavaScript).
+#[function_component]
+pub fn Receipt(props: &ReceiptProps) -> Html {
+    let lang = use_lang();
+    let t = texts(lang);
+    let due = fill(t.status_due, "due", &local_time(&props.due, lang));
+    html! {
+        <>
+            <p class="ticket">{ t.status_ticket }{ ": " }<strong id="complaint-ticket">{ props.ticket.clone() }</strong></p>
+            <p>{ due }</p>
+            <p class="hint">{ t.status_keep_ticket }</p>
+            <p class="actions">
+                <a class="button" href={format!("/check?lang={}", lang.as_str())}>{ t.check_link }</a>
+                { props.children.clone() }
+            </p>
+        </>
+    }
+}
+
 fn waiting(lang: Language, retry: Callback<MouseEvent>) -> Html {
     let t = texts(lang);
     html! {
@@ -103,7 +127,21 @@ fn waiting(lang: Language, retry: Callback<MouseEvent>) -> Html {
     }
 }
 
+/// An RFC 3339 time, drawn by the server: in Jakarta's time (WIB), where participants are.
+#[cfg(not(target_family = "wasm"))]
+pub fn local_time(rfc3339: &str, lang: Language) -> String {
+    let Ok(at) = jmo_contract::Timestamp::parse(rfc3339) else { return rfc3339.to_owned() };
+    let wib = jmo_contract::Timestamp(at.unix() + 7 * 3600);
+    let t = texts(lang);
+    let date = wib.date();
+    let month = t.month_names.split_whitespace().nth(usize::from(date.month) - 1).unwrap_or_default();
+    let secs = wib.unix().rem_euclid(86_400);
+    let filled = fill(t.time_wib, "date", &format!("{} {month} {}", date.day, date.year));
+    fill(&filled, "time", &format!("{:02}.{:02}", secs / 3600, secs % 3600 / 60))
+}
+
 /// An RFC 3339 time from the server, in the device's time zone and the page's language.
+#[cfg(target_family = "wasm")]
 pub fn local_time(rfc3339: &str, lang: Language) -> String {
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {

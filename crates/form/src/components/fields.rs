@@ -91,8 +91,11 @@ pub fn error_summary(lang: Language, problems: &[Problem], node: &NodeRef) -> Ht
     }
     let t = texts(lang);
     let item = |p: &Problem| {
+        // A problem of the request as a whole says what it can (too many tries, the server
+        // busy), else that it could not be sent.
         let text = match p.field {
             Some(_) => error_text(lang, &p.path, &p.code),
+            None if crate::texts::error_texts("", &p.code).is_some() => error_text(lang, "", &p.code),
             None => t.problem_request,
         };
         match p.field {

@@ -16,10 +16,12 @@ pub fn current_lang() -> Language {
 }
 
 /// The page's language, following the widget's language switch without any call between the
-/// two wasm modules: it watches `<html lang>`.
+/// two wasm modules: it watches `<html lang>`. On the server there is no page to read: the
+/// language given by a `ContextProvider<Language>` (see [`crate::ssr`]) is used instead.
 #[hook]
 pub fn use_lang() -> Language {
-    let lang = use_state_eq(current_lang);
+    let given = use_context::<Language>();
+    let lang = use_state_eq(move || given.unwrap_or_else(current_lang));
     {
         let lang = lang.clone();
         use_effect_with((), move |_| {

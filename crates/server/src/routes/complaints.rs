@@ -35,7 +35,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(uuid.hyphenated().to_string())
 }
 
-fn new_ticket() -> Result<String, ApiError> {
+pub fn new_ticket() -> Result<String, ApiError> {
     let mut random = [0u8; 10];
     getrandom::fill(&mut random).map_err(|_| ApiError::overloaded())?;
     Ok(ticket_from_bytes(random))
@@ -73,10 +73,26 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
     let bytes = read_limited(&headers, body, JSON_LIMIT, app.body_idle_timeout).await?;
     let (value, request): (serde_json::Value, ComplaintRequest) = parse_json(&bytes)?;
     // The fingerprint of the parsed body (keys sorted), so spacing and key order do not matter.
-    let fingerprint = crate::crypto::hex(&Sha256::digest(serde_json::to_vec(&value).unwrap_or_default()));
+    let fingerprint = fingerprint(&value);
     let now = clock::now();
     let complaint = validate_complaint(&request, &Context { now: Some(now) })
         .map_err(|errors| ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, errors))?;
+    let filed = file(&app, key, fingerprint, complaint, now).await?;
+    Ok(created(&filed.ticket, filed.receipt, filed.replayed))
+}
+
+/// A complaint stored (or found stored under its key).
+pub struct Filed {
+    pub ticket: String,
+    /// The receipt as first answered (JSON).
+    pub receipt: String,
+    pub replayed: bool,
+}
+
+/// Stores a checked complaint under its idempotency key, once: through the group-committing
+/// writer, answering only after its batch committed. Shared by the JSON API and the form posted
+/// without JavaScript (crates/server/src/pages/complaint.rs).
+pub async fn file(app: &AppState, key: String, fingerprint: String, complaint: jmo_contract::ValidComplaint, now: Timestamp) -> Result<Filed, ApiError> {
     let ticket = new_ticket()?;
     let due = Timestamp(now.unix() + DAY_SECS);
     let receipt = ComplaintReceipt { ticket: ticket.clone(), received_at: now.to_string(), response_due_at: due.to_string() };
@@ -104,11 +120,11 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
         })?;
     let outcome = answer.await.map_err(|_| ApiError::overloaded())?.map_err(|_| ApiError::overloaded())?;
     match outcome {
-        Outcome::Created => Ok(created(&ticket, serde_json::to_string(&receipt).unwrap_or_default(), false)),
+        Outcome::Created => Ok(Filed { ticket, receipt: serde_json::to_string(&receipt).unwrap_or_default(), replayed: false }),
         Outcome::Replayed(original) => {
             let ticket = serde_json::from_str::<ComplaintReceipt>(&original).map(|r| r.ticket).unwrap_or_default();
             tracing::info!(ticket = %ticket, "idempotent replay");
-            Ok(created(&ticket, original, true))
+            Ok(Filed { ticket, receipt: original, replayed: true })
         }
         Outcome::KeyReused => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, codes::IDEMPOTENCY_KEY_REUSED)),
         Outcome::KeyInUse => Err(ApiError::new(StatusCode::CONFLICT, codes::IDEMPOTENCY_KEY_IN_USE)),
@@ -116,6 +132,12 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body)
             Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, &format!("attachments[{i}]"), codes::ATTACHMENT_UNKNOWN))
         }
     }
+}
+
+/// The fingerprint of a request body (its JSON with keys sorted), so that spacing and key order
+/// do not make a retry look like another complaint.
+pub fn fingerprint(value: &serde_json::Value) -> String {
+    crate::crypto::hex(&Sha256::digest(serde_json::to_vec(value).unwrap_or_default()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
