@@ -1,5 +1,6 @@
-//! The size report of the built widget: raw, gzip and brotli of every shipped file, and the first
-//! load (what the browser fetches before the start screen is usable) against its budget.
+//! The size report of the built widget: raw, gzip and brotli of every shipped file, the first
+//! load (what the browser fetches before the start screen is usable) against its budget, and a
+//! step page: the first load and the file of its guide in its language (the largest one counted).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -145,14 +146,34 @@ pub fn report(sizes: &[FileSize]) -> String {
     let total = |pick: fn(&FileSize) -> u64, only_first: bool| sizes.iter().filter(|f| !only_first || f.first_load).map(pick).sum::<u64>();
     out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "total", kb(total(|f| f.raw, false)), kb(total(|f| f.gzip, false)), kb(total(|f| f.brotli, false)));
     out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "first load", kb(total(|f| f.raw, true)), kb(total(|f| f.gzip, true)), kb(total(|f| f.brotli, true)));
-    // A step page is taken over only once the guides are here too.
-    let guides = sizes.iter().find(|f| f.name.starts_with("content-") && f.name.ends_with(".txt"));
-    if let Some(g) = guides {
-        let with = |pick: fn(&FileSize) -> u64| total(pick, true) + pick(g);
-        out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "first load + guides (a step page)", kb(with(|f| f.raw)), kb(with(|f| f.gzip)), kb(with(|f| f.brotli)));
+    // A step page is taken over once its guide is here in its language (one file); the others
+    // come after, in the background.
+    let guides: Vec<&FileSize> = sizes.iter().filter(|f| is_guide_file(&f.name)).collect();
+    if let Some(largest) = largest_guide(sizes) {
+        let all = |pick: fn(&FileSize) -> u64| guides.iter().map(|f| pick(f)).sum::<u64>();
+        let label = format!("guides ({} files, in the background)", guides.len());
+        out += &format!("{label:<44} {:>10} {:>10} {:>10}\n", kb(all(|f| f.raw)), kb(all(|f| f.gzip)), kb(all(|f| f.brotli)));
+        let with = |pick: fn(&FileSize) -> u64| total(pick, true) + pick(largest);
+        out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "first load + largest guide (a step page)", kb(with(|f| f.raw)), kb(with(|f| f.gzip)), kb(with(|f| f.brotli)));
+        out += &format!("  (the largest guide file: {}; {} bytes gzip in all)\n", largest.name, with(|f| f.gzip));
     }
-    out += &format!("first-load budget: {} gzip\n", kb(FIRST_LOAD_BUDGET_GZIP));
+    out += &format!("first-load budget: {} gzip; a step page (first load + its guide): {} gzip\n", kb(FIRST_LOAD_BUDGET_GZIP), kb(FIRST_LOAD_BUDGET_GZIP));
     out
+}
+
+/// The files of the guides, one per guide and language (`content-<guide>-<lang>-<version>.txt`).
+fn is_guide_file(name: &str) -> bool {
+    name.starts_with("content-") && name.ends_with(".txt")
+}
+
+fn largest_guide(sizes: &[FileSize]) -> Option<&FileSize> {
+    sizes.iter().filter(|f| is_guide_file(&f.name)).max_by_key(|f| f.gzip)
+}
+
+/// What a step page loads before it changes in-page, gzip: the first load and its guide's file
+/// (the largest one).
+pub fn step_page_gzip(sizes: &[FileSize]) -> u64 {
+    first_load_gzip(sizes) + largest_guide(sizes).map_or(0, |f| f.gzip)
 }
 
 pub fn first_load_gzip(sizes: &[FileSize]) -> u64 {

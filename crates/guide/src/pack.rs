@@ -1,15 +1,18 @@
-//! The packed catalog: the whole content as one flat text the widget downloads right after first
-//! paint (only the start screen is compiled in). Fields follow each other in a fixed order,
-//! separated by U+001F, which the content checks forbid in texts. Unpacking is a few string
-//! splits — no parser in the wasm — and refuses anything that would make a walk go astray.
+//! The packed catalog: content as one flat text. The server and the tests pack the whole catalog
+//! in both languages; the widget downloads one [`part`] per guide and language (only the start
+//! screen is compiled in), so a step page waits for its own guide only (guides never link to each
+//! other). Fields follow each other in a fixed order, separated by U+001F, which the content
+//! checks forbid in texts. Unpacking is a few string splits — no parser in the wasm — and refuses
+//! anything that would make a walk go astray.
 
 use std::borrow::Cow;
 
 use crate::model::*;
 
 const SEP: char = '\u{1f}';
-/// The format version: `-2` added the calendar and the date branches' `date_text`.
-pub const MAGIC: &str = "jmo-guide-pack-2";
+/// The format version: `-2` added the calendar and the date branches' `date_text`; `-3` the
+/// language (a pack holds both, or one).
+pub const MAGIC: &str = "jmo-guide-pack-3";
 /// Bounds on counts read from a file, so a damaged one cannot ask for huge allocations.
 const MAX_COUNT: usize = 10_000;
 
@@ -23,10 +26,13 @@ pub enum UnpackError {
     Inconsistent,
 }
 
-pub fn pack(catalog: &Catalog) -> String {
-    let mut w = Writer(String::new());
+/// Packs `catalog` in both languages (`None`) or in `lang` only: then the other language's texts
+/// are not written, and unpack leaves them empty (a part is only ever shown in its language).
+pub fn pack(catalog: &Catalog, lang: Option<Lang>) -> String {
+    let mut w = Writer(String::new(), lang);
     w.s(MAGIC);
     w.s(&catalog.version);
+    w.s(lang.map_or("", Lang::code));
     w.text(&catalog.start.title);
     w.text(&catalog.start.intro);
     w.n(catalog.start.guides.len());
@@ -80,7 +86,7 @@ pub fn pack(catalog: &Catalog) -> String {
     w.0
 }
 
-struct Writer(String);
+struct Writer(String, Option<Lang>);
 
 impl Writer {
     fn s(&mut self, value: &str) {
@@ -91,8 +97,13 @@ impl Writer {
         self.s(&value.to_string());
     }
     fn text(&mut self, text: &Localized) {
-        self.s(&text.id);
-        self.s(&text.en);
+        match self.1 {
+            None => {
+                self.s(&text.id);
+                self.s(&text.en);
+            }
+            Some(lang) => self.s(text.get(lang)),
+        }
     }
     fn node(&mut self, n: &Node) {
         self.s(&n.id);
@@ -138,7 +149,7 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(std::str::Split<'a, char>);
+struct Reader<'a>(std::str::Split<'a, char>, Option<Lang>);
 
 type Result<T> = std::result::Result<T, UnpackError>;
 
@@ -154,7 +165,11 @@ impl Reader<'_> {
         Ok(n)
     }
     fn text(&mut self) -> Result<Localized> {
-        Ok(Localized { id: self.s()?, en: self.s()? })
+        Ok(match self.1 {
+            None => Localized { id: self.s()?, en: self.s()? },
+            Some(Lang::Id) => Localized { id: self.s()?, en: Cow::Borrowed("") },
+            Some(Lang::En) => Localized { id: Cow::Borrowed(""), en: self.s()? },
+        })
     }
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T>) -> Result<List<T>>
     where
@@ -215,12 +230,17 @@ fn limit(code: &str) -> Result<Option<Limit>> {
     }
 }
 
-pub fn unpack(text: &str) -> Result<Catalog> {
-    let mut r = Reader(text.split(SEP));
+/// Unpacks what [`pack`] wrote, with the language it was packed in (`None`: both).
+pub fn unpack(text: &str) -> Result<(Catalog, Option<Lang>)> {
+    let mut r = Reader(text.split(SEP), None);
     if r.0.next() != Some(MAGIC) {
         return Err(UnpackError::NotAPack);
     }
     let version = r.s()?;
+    r.1 = match &*r.s()? {
+        "" => None,
+        code => Some(Lang::from_code(code).ok_or(UnpackError::Damaged)?),
+    };
     let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
     let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
     let texts = r.list(|r| Ok((r.s()?, r.text()?)))?;
@@ -264,7 +284,33 @@ pub fn unpack(text: &str) -> Result<Catalog> {
             return Err(UnpackError::Inconsistent);
         }
     }
-    Ok(Catalog { version, start, guides, channels, texts, calendar, search })
+    Ok((Catalog { version, start, guides, channels, texts, calendar, search }, r.1))
+}
+
+/// What the widget downloads for the steps of `guide` (packed in one language): that guide, and
+/// what every step page needs — the step pages' texts, the channels, the calendar's days off and
+/// month names. Not the start screen (compiled in), the search words (the widget has no search),
+/// nor the days' names and sources (nothing shows them).
+pub fn part(catalog: &Catalog, guide: &Guide) -> Catalog {
+    let start = StartScreen { title: Localized::default(), intro: Localized::default(), guides: Cow::Owned(Vec::new()) };
+    let years = catalog.calendar.years.iter().map(|y| HolidayYear {
+        source: Cow::Borrowed(""),
+        days: y.days.iter().map(|d| DayOff { name: Localized::default(), ..d.clone() }).collect::<Vec<_>>().into(),
+        ..y.clone()
+    });
+    let calendar = Calendar { years: years.collect::<Vec<_>>().into(), ..catalog.calendar.clone() };
+    Catalog { start, guides: Cow::Owned(vec![guide.clone()]), calendar, search: SearchWords::default(), ..catalog.clone() }
+}
+
+/// Every file the widget downloads: the [`part`] of each guide in each language, by file name.
+pub fn part_files(catalog: &Catalog) -> Vec<(String, String)> {
+    let each = |g: &Guide| Lang::ALL.map(|lang| (part_file(&catalog.version, &g.id, lang), pack(&part(catalog, g), Some(lang))));
+    catalog.guides.iter().flat_map(each).collect()
+}
+
+/// The file name of [`part`] of `guide` in `lang`: versioned, so it can be cached forever.
+pub fn part_file(version: &str, guide: &str, lang: Lang) -> String {
+    format!("content-{guide}-{}-{version}.txt", lang.code())
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.
