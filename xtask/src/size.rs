@@ -192,6 +192,23 @@ mod tests {
     }
 
     #[test]
+    fn a_step_page_counts_the_first_load_and_its_largest_guide_file() {
+        let file = |name: &str, gzip: u64, first_load: bool| FileSize { name: name.into(), raw: gzip * 3, gzip, brotli: gzip, first_load };
+        let sizes = [
+            file("index.html", 2_000, true),
+            file("w-1_bg.wasm", 90_000, true),
+            file("content-login-id-0123456789ab.txt", 5_000, false),
+            file("content-jht-en-0123456789ab.txt", 6_000, false),
+            file("content-jht-en-0123456789ab.txt.gz", 9_000, false),
+            file("complaint_form_bg.wasm", 150_000, false),
+        ];
+        assert_eq!(step_page_gzip(&sizes), 98_000);
+        let report = report(&sizes);
+        assert!(report.contains("guides (2 files, in the background)"), "{report}");
+        assert!(report.contains("the largest guide file: content-jht-en-0123456789ab.txt; 98000 bytes gzip"), "{report}");
+    }
+
+    #[test]
     fn first_load_follows_the_page_its_scripts_and_their_imports() {
         let dist = std::env::temp_dir().join(format!("xtask-size-test-{}", std::process::id()));
         let file = |name: &str, text: &str| {
