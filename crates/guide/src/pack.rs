@@ -318,17 +318,20 @@ pub fn unpack(text: &str) -> Result<(Catalog, Option<Lang>)> {
 
 /// What the widget downloads for the steps of `guide` (packed in one language): that guide, and
 /// what every step page needs — the step pages' texts, the channels, the calendar's days off and
-/// month names. Not the start screen (compiled in), the search words (the widget has no search),
-/// nor the days' names and sources (nothing shows them).
+/// month names. Not what the widget never shows: the start screen and the guide's summary
+/// (compiled in), the search words and the steps' keywords (the widget has no search), the days'
+/// names and sources.
 pub fn part(catalog: &Catalog, guide: &Guide) -> Catalog {
     let start = StartScreen { title: Localized::default(), intro: Localized::default(), guides: Cow::Owned(Vec::new()) };
+    let nodes = guide.nodes.iter().map(|n| Node { keywords: Cow::Owned(Vec::new()), ..n.clone() }).collect::<Vec<_>>();
+    let guide = Guide { summary: Localized::default(), nodes: nodes.into(), ..guide.clone() };
     let years = catalog.calendar.years.iter().map(|y| HolidayYear {
         source: Cow::Borrowed(""),
         days: y.days.iter().map(|d| DayOff { name: Localized::default(), ..d.clone() }).collect::<Vec<_>>().into(),
         ..y.clone()
     });
     let calendar = Calendar { years: years.collect::<Vec<_>>().into(), ..catalog.calendar.clone() };
-    Catalog { start, guides: Cow::Owned(vec![guide.clone()]), calendar, search: SearchWords::default(), ..catalog.clone() }
+    Catalog { start, guides: Cow::Owned(vec![guide]), calendar, search: SearchWords::default(), ..catalog.clone() }
 }
 
 /// Every file the widget downloads: the [`part`] of each guide in each language, by file name.
