@@ -11,7 +11,7 @@ mod support;
 use std::cell::{Cell, RefCell};
 
 use jmo_guide::Lang;
-use jmo_selfhelp::content::{Part, HEAD};
+use jmo_selfhelp::content::Part;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;

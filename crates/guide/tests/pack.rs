@@ -44,7 +44,7 @@ fn a_guide_part_in_one_language_opens_every_step_as_the_full_catalog_does() {
             let g = &unpacked.guides[0];
             assert!(g.nodes.iter().all(|n| n.title.get(other).is_empty()), "{}: only {lang:?} travels", guide.id);
             assert!(g.nodes.iter().all(|n| n.keywords.is_empty()) && g.summary.is_empty(), "{}: what the widget never shows stays home", guide.id);
-            assert!(!text.contains(&*guide.nodes[0].title.get(other)), "{}: the other language's texts are not in the file", guide.id);
+            assert!(!text.contains(guide.nodes[0].title.get(other)), "{}: the other language's texts are not in the file", guide.id);
             assert_eq!(unpacked.texts.iter().map(|(k, t)| (k, t.get(lang))).collect::<Vec<_>>(), catalog.texts.iter().map(|(k, t)| (k, t.get(lang))).collect::<Vec<_>>());
             let days = |c: &jmo_guide::Catalog| c.calendar.years.iter().flat_map(|y| y.days.iter().map(|d| (d.date, d.kind))).collect::<Vec<_>>();
             assert_eq!(days(&unpacked), days(&catalog), "date questions count working days with them");
