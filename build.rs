@@ -1,5 +1,5 @@
 //! Compiles `content/` into the widget: the start screen as static data, the full catalog packed
-//! for download, and the app's own texts as a typed table, after the same checks the tests run. A content mistake fails the build with the
+//! for the server, the files the widget downloads (for its tests), and the app's own texts as a typed table, after the same checks the tests run. A content mistake fails the build with the
 //! file and node named.
 
 use std::fmt::Write;
@@ -24,11 +24,21 @@ fn main() {
     };
 
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    // Only the start screen is compiled in; the full guides are downloaded right after first paint
-    // (xtask finish-dist writes the same pack next to the wasm; tests include this copy).
+    // Only the start screen is compiled into the widget; it downloads each guide in each language
+    // (xtask finish-dist writes the same files next to the wasm; the tests include these copies,
+    // listed in parts.rs). The server compiles in the full catalog.
+    // `content::Loaded` tells up to 32 guides apart.
+    assert!(content.catalog.guides.len() <= 32, "more than 32 guides: widen content::Loaded");
     let head = jmo_guide::pack::head(&content.catalog);
     std::fs::write(out.join("head.rs"), jmo_guide::codegen::catalog_expr(&head)).unwrap();
-    std::fs::write(out.join("catalog.pack"), jmo_guide::pack::pack(&content.catalog)).unwrap();
+    std::fs::write(out.join("catalog.pack"), jmo_guide::pack::pack(&content.catalog, None)).unwrap();
+    let mut parts = String::from("/// The files the widget downloads, by name (build.rs).\npub static PARTS: &[(&str, &str)] = &[\n");
+    for (name, packed) in jmo_guide::pack::part_files(&content.catalog) {
+        std::fs::write(out.join(&name), packed).unwrap();
+        writeln!(parts, "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))),").unwrap();
+    }
+    parts.push_str("];\n");
+    std::fs::write(out.join("parts.rs"), parts).unwrap();
 
     let mut ui = String::new();
     // The shell's texts: compiled in, in both languages.

@@ -4,7 +4,7 @@ use crate::browser;
 use crate::components::{header, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
 use crate::hooks::{use_address, use_carried_over, use_content_download, use_focus_heading, use_host};
-use crate::state::{needs_guides, Action, Opening, Screen, State, CHECK_PAGE};
+use crate::state::{drawable, Action, Opening, Screen, State, CHECK_PAGE};
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -19,7 +19,7 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(|| State::new(&props.opening));
     {
         let dispatcher = state.dispatcher();
-        use_address(Callback::from(move |address| dispatcher.dispatch(Action::Open(address))));
+        use_address(state.remembered_lang, Callback::from(move |address| dispatcher.dispatch(Action::Open(address))));
     }
     use_carried_over();
     use_content_download(&state);
@@ -36,6 +36,7 @@ pub fn App(props: &AppProps) -> Html {
     // fire no `click`.
     let follow = {
         let dispatcher = state.dispatcher();
+        let (guides, remembered_lang) = (state.guides, state.remembered_lang);
         Callback::from(move |e: MouseEvent| {
             if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() {
                 return;
@@ -43,8 +44,8 @@ pub fn App(props: &AppProps) -> Html {
             let anchor = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("a[href^='/']:not([target])").ok().flatten());
             let Some(anchor) = anchor else { return };
             let Some(href) = anchor.get_attribute("href").filter(|h| !h.starts_with("//")) else { return };
-            // A step before the guides are here: the browser goes there (the server draws it).
-            if needs_guides(&href) && crate::content::full().is_none() || !browser::push_address(&href) {
+            // A step of a guide not here yet: the browser goes there (the server draws it).
+            if !drawable(guides, &href, remembered_lang) || !browser::push_address(&href) {
                 return;
             }
             e.prevent_default();

@@ -55,6 +55,10 @@ export function putBack() {
   focus >= 0 && root.querySelectorAll("*")[focus]?.focus();
   w.scrollTo(x, y);
 }
+// A file of the guides (src/content.rs) as text, rejected when it could not be had; `l`ater:
+// once the page is idle, at low priority (a guide nobody waits for).
+export const fetchText = (f, l) => (l ? new Promise(r => (w.requestIdleCallback || setTimeout)(r)) : Promise.resolve())
+  .then(() => fetch(url(f), { priority: l ? "low" : "auto" })).then(r => r.ok ? r.text() : Promise.reject());
 // Resolves when the device is back online.
 export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));
 // The clipboard, where there is one (src/browser.rs `copy_text`).

@@ -7,11 +7,11 @@ use std::rc::Rc;
 use jmo_guide::date::Date;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
-use jmo_guide::{Catalog, Guide, Lang};
+use jmo_guide::{Guide, Lang};
 use yew::{Reducible, UseReducerHandle};
 
 use crate::components::RefusedDate;
-use crate::content;
+use crate::content::{self, Loaded, Part};
 
 /// Content that lives as long as the page, compared by identity (cheap prop comparison).
 #[derive(Debug)]
@@ -108,9 +108,10 @@ pub struct State {
     pub remembered_lang: Option<Lang>,
     pub stored_complaints: bool,
     pub refused_date: Option<RefusedDate>,
-    /// The full catalog, once downloaded (always there on the server). Until it is, the page's
-    /// links to steps are followed by the browser (the server draws them).
-    pub catalog: Option<Kept<Catalog>>,
+    /// The guides here, each in the languages it came in (on the server, all). Links to the steps
+    /// of a guide not here yet in the link's language are followed by the browser (the server
+    /// draws them): see [`drawable`].
+    pub guides: Loaded,
     /// Addresses opened in this page, most recent last: the in-app back button goes back in
     /// browser history only when the previous entry is ours.
     pub visited: Vec<String>,
@@ -121,7 +122,8 @@ pub struct State {
 pub enum Action {
     /// The address changed (a link was followed, or browser back/forward).
     Open(String),
-    ContentLoaded(&'static Catalog),
+    /// More guides were downloaded.
+    GuidesLoaded(Loaded),
 }
 
 impl State {
@@ -134,7 +136,7 @@ impl State {
             remembered_lang: opening.remembered_lang,
             stored_complaints: opening.stored_complaints,
             refused_date: None,
-            catalog: content::full().map(Kept),
+            guides: content::loaded(),
             visited: Vec::new(),
             transitions: 0,
         }
@@ -182,10 +184,10 @@ impl State {
     }
 
     fn screen_for(&self, link: &Link) -> Screen {
-        // Without the steps (not asked for: see `needs_guides`) only the start screen shows.
-        let Some(Kept(catalog)) = self.catalog else {
-            return if link.guide.is_none() { Screen::Start } else { Screen::NotFound };
-        };
+        let Some(id) = &link.guide else { return Screen::Start };
+        // A guide not here in this language (not asked for: see `drawable`) cannot be drawn.
+        let part = Part::of(id, self.lang).filter(|&part| self.guides.has(part));
+        let Some(catalog) = part.and_then(content::catalog_of) else { return Screen::NotFound };
         match catalog.open(link) {
             Opened::Start => Screen::Start,
             Opened::Step { guide, walk, changed } => Screen::Step { guide: Kept(&catalog.guides[guide]), walk, changed },
@@ -243,13 +245,21 @@ impl State {
     }
 }
 
-/// Whether a page at `address` needs the full guides to be drawn in the browser (a step page):
-/// the widget downloads them before it takes over such a page, and until they are here the
-/// browser follows links to such pages (the server draws them).
-pub fn needs_guides(address: &str) -> bool {
-    fixed_page(address, CHECK_PAGE).is_none()
-        && fixed_page(address, RECEIVED_PAGE).is_none()
-        && Link::decode(address).is_ok_and(|l| l.guide.is_some())
+/// The guide, in the page's language, that a page at `address` needs to be drawn in the browser
+/// (a step page; `remembered_lang` when the link names none): the widget downloads it before it
+/// takes over such a page.
+pub fn part_needed(address: &str, remembered_lang: Option<Lang>) -> Option<Part> {
+    if fixed_page(address, CHECK_PAGE).is_some() || fixed_page(address, RECEIVED_PAGE).is_some() {
+        return None;
+    }
+    let link = Link::decode(address).ok()?;
+    Part::of(link.guide.as_deref()?, link.lang.or(remembered_lang).unwrap_or_default())
+}
+
+/// Whether the page at `address` can be drawn in-page with the guides in `guides`; until it can,
+/// the browser follows links to it (the server draws it).
+pub fn drawable(guides: Loaded, address: &str, remembered_lang: Option<Lang>) -> bool {
+    part_needed(address, remembered_lang).is_none_or(|part| guides.has(part))
 }
 
 impl Reducible for State {
@@ -261,7 +271,8 @@ impl Reducible for State {
             // `hashchange` and `popstate` may both report the same move.
             Action::Open(address) if self.visited.last().map(String::as_str) == Some(address.as_str()) => return self,
             Action::Open(address) => return Rc::new(next.open(&address)),
-            Action::ContentLoaded(catalog) => next.catalog = Some(Kept(catalog)),
+            Action::GuidesLoaded(guides) if guides == self.guides => return self,
+            Action::GuidesLoaded(guides) => next.guides = guides,
         }
         Rc::new(next)
     }

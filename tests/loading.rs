@@ -1,39 +1,19 @@
-//! Before the guides are downloaded (the widget took over the start screen, the pack is still on
-//! its way): links to steps are left to the browser, which gets the page from the server, while
-//! links to the start screen change it in-page. (Its own test binary: the page starts with no
-//! guides, and the test server has no pack, so the download keeps failing like a dropped
-//! connection.)
+//! Before a guide is downloaded in a language (the widget took over the start screen, or one
+//! guide's page, and the other files are still on their way): links to its steps are left to the
+//! browser, which gets the page from the server, while links the widget can draw change the page
+//! in-page. (Its own test binary: the page starts with no guides, and the test server has no
+//! guide files, so the downloads keep failing like a dropped connection.)
 
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
-use std::cell::Cell;
-use std::rc::Rc;
-
+use jmo_guide::Lang;
+use jmo_selfhelp::content::Part;
 use support::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Clicks `selector` and tells whether the widget kept the click in-page (prevented the
-/// browser's navigation). The browser's own navigation is stopped here either way.
-async fn kept_in_page(selector: &str) -> bool {
-    let prevented = Rc::new(Cell::new(None));
-    let seen = prevented.clone();
-    let window = web_sys::window().unwrap();
-    // Bubbling on window: after the widget's own listener on its root.
-    let options = gloo_events::EventListenerOptions::enable_prevent_default();
-    let listener = gloo_events::EventListener::new_with_options(&window, "click", options, move |e| {
-        seen.set(Some(e.default_prevented()));
-        e.prevent_default();
-    });
-    get(selector).dyn_into::<web_sys::HtmlElement>().unwrap().click();
-    settle().await;
-    drop(listener);
-    prevented.get().expect("the click reached the window")
-}
 
 #[wasm_bindgen_test]
 async fn until_the_guides_are_here_steps_are_the_servers_pages() {
@@ -53,10 +33,18 @@ async fn until_the_guides_are_here_steps_are_the_servers_pages() {
         }
     };
     forget_language();
-    install_content();
-    // Once here (the widget is told by its download; here by hand), steps are in-page.
+    // One guide in one language here (the widget is told by its download; here by hand): its
+    // steps are in-page, the other guides and the other language still the server's.
+    install_part(Part::of("login", Lang::Id).unwrap());
     let _app = open("/").await;
+    assert!(!kept_in_page(".start .choice[href='/kpj?lang=id']").await, "another guide's step in-page without its file");
     assert!(kept_in_page(".start .choice[href='/login?lang=id']").await);
     assert_eq!(heading(), "Apa yang terjadi saat Anda mencoba masuk (login)?");
+    assert!(kept_in_page("[data-option='asked_again']").await, "a step of the same guide");
+    assert_eq!(address(), "/login/session_expired?a=what_happens.asked_again&lang=id");
+    assert!(!kept_in_page("a.lang[lang='en']").await, "English without the English login guide");
+    assert_eq!(address(), "/login/session_expired?a=what_happens.asked_again&lang=id");
+    assert!(kept_in_page("a.brand").await, "the start screen is compiled in");
+    assert_eq!(heading(), "Apa kendala Anda?");
     forget_language();
 }

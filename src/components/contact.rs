@@ -9,7 +9,7 @@ pub fn contact(app: &State, t: &Steps, node: &Node) -> Html {
     let lang = app.lang;
     // Web pages open beside the guide (it may be embedded); tel: and mailto: hand over to the phone.
     let target = |href: &str| href.starts_with("https://").then_some("_blank");
-    let catalog = app.catalog.map(|c| c.0);
+    let catalog = crate::content::common(lang);
     let channels = node.channels.iter().filter_map(|id| catalog?.channel(id)).map(|c| {
         html! {
             <li>

@@ -4,20 +4,19 @@ use yew::prelude::*;
 use crate::state::Action;
 use crate::state::State;
 
-/// Downloads the full guides after the widget took over a page without them (the start screen,
-/// the check page), again whenever the device comes back online until they are here.
+/// Downloads, once the widget took over a page, every guide not here yet in each language (the
+/// page's language first), in the background: each one then opens in-page, and keeps working
+/// offline. A failed download is tried again whenever the device comes back online.
 #[hook]
 pub fn use_content_download(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
-    let needed = state.catalog.is_none();
+    let lang = state.lang;
     use_effect_with((), move |_| {
         #[cfg(not(feature = "csr"))]
-        let _ = (needed, dispatcher);
+        let _ = (lang, dispatcher);
         #[cfg(feature = "csr")]
-        if needed {
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatcher.dispatch(Action::ContentLoaded(crate::content::download_until_done().await));
-            });
-        }
+        wasm_bindgen_futures::spawn_local(async move {
+            crate::content::download_the_rest(lang, || dispatcher.dispatch(Action::GuidesLoaded(crate::content::loaded()))).await;
+        });
     });
 }

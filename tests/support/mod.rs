@@ -11,10 +11,23 @@ pub fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// The guides as the page would download them (build.rs writes the same pack into dist/).
+include!(concat!(env!("OUT_DIR"), "/parts.rs"));
+
+/// The file the page would download for `part` (build.rs writes the same files into dist/).
+pub fn part_text(part: jmo_selfhelp::content::Part) -> &'static str {
+    let file = part.file();
+    PARTS.iter().find(|(name, _)| *name == file).map(|(_, text)| *text).unwrap_or_else(|| panic!("build.rs wrote no {file}"))
+}
+
+/// One guide in one language, as the page would download it.
+pub fn install_part(part: jmo_selfhelp::content::Part) {
+    jmo_selfhelp::content::install(part, part_text(part)).expect("the built part");
+}
+
+/// Every guide in both languages, as the page would download them.
 pub fn install_content() {
-    if jmo_selfhelp::content::full().is_none() {
-        jmo_selfhelp::content::install(include_str!(concat!(env!("OUT_DIR"), "/catalog.pack"))).expect("the built pack");
+    for part in jmo_selfhelp::content::Part::all() {
+        install_part(part);
     }
 }
 
@@ -58,6 +71,35 @@ pub async fn open(address: &str) -> Mounted {
     let handle = jmo_selfhelp::mount(root.clone(), jmo_selfhelp::take_over::browser_opening());
     settle().await;
     Mounted { handle: Some(handle), root }
+}
+
+/// Clicks `selector` and tells whether the widget kept the click in-page (prevented the
+/// browser's navigation). The browser's own navigation is stopped here either way.
+pub async fn kept_in_page(selector: &str) -> bool {
+    let prevented = std::rc::Rc::new(std::cell::Cell::new(None));
+    let seen = prevented.clone();
+    let window = web_sys::window().unwrap();
+    // Bubbling on window: after the widget's own listener on its root.
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    let listener = gloo_events::EventListener::new_with_options(&window, "click", options, move |e| {
+        seen.set(Some(e.default_prevented()));
+        e.prevent_default();
+    });
+    get(selector).dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    drop(listener);
+    prevented.get().expect("the click reached the window")
+}
+
+/// Waits (up to 10 s) until `done` holds.
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("waited 10 s for {what}");
 }
 
 /// Lets address changes, effects and renders finish.

@@ -1,5 +1,5 @@
 //! Finishing a Trunk build (run as Trunk's post_build hook), in the staging folder:
-//!  - the downloadable guide pack;
+//!  - the files of the guides the widget downloads, one per guide and language;
 //!  - in release builds, a second, stricter wasm-opt pass and terser on wasm-bindgen's JS glue
 //!    and snippets (Trunk's own JS minifier gives up on them): the first load has a 100 KB budget;
 //!  - Trunk's inline loader module moved into a file (the server allows the page's other inline
@@ -19,8 +19,9 @@ use crate::tools;
 pub fn finish(staging: &Path) -> Result<(), String> {
     let content = jmo_guide::load::load_checked(&tools::root().join("content"))
         .map_err(|problems| problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))?;
-    let pack_name = format!("content-{}.txt", content.catalog.version);
-    write(&staging.join(&pack_name), &jmo_guide::pack::pack(&content.catalog))?;
+    for (name, packed) in jmo_guide::pack::part_files(&content.catalog) {
+        write(&staging.join(name), &packed)?;
+    }
 
     // Release builds only: a debug build (`trunk serve`) keeps its names and readable JS.
     if std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release") {

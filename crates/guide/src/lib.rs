@@ -4,7 +4,8 @@
 //! - [`walk`]: the path state machine: answering, going back, changing an earlier answer.
 //! - [`link`]: the step-link codec (`#/login/otp_missing?a=what_happens.no_otp`) and opening a link.
 //! - [`date`]: calendar arithmetic for date questions (days, working days, months elapsed).
-//! - [`pack`]: the flat text the widget downloads the full guides in (no parser in the wasm).
+//! - [`pack`]: the flat text the guides travel in, one file per guide and language for the widget
+//!   (no parser in the wasm).
 //! - [`search`]: finding the step that fits the words a participant types.
 //! - [`validate`]: the content checks that fail the build, naming file and node.
 //! - `load` / `codegen` (feature `load`): reading `content/` and compiling it into static Rust data.

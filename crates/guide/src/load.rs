@@ -59,8 +59,8 @@ pub fn today_utc() -> crate::date::Date {
 pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut hash = Fnv::new();
-    // The version names the downloaded file (`content-<version>.txt`, cached for a year): a new
-    // pack format must give it a new name even when no content file changed.
+    // The version names the downloaded files (`content-<guide>-<lang>-<version>.txt`, cached for a
+    // year): a new pack format must give them new names even when no content file changed.
     hash.add(crate::pack::MAGIC.as_bytes());
     let mut read = |relative: &str, required: bool| -> Option<String> {
         match std::fs::read_to_string(root.join(relative)) {

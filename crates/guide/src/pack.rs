@@ -1,15 +1,18 @@
-//! The packed catalog: the whole content as one flat text the widget downloads right after first
-//! paint (only the start screen is compiled in). Fields follow each other in a fixed order,
-//! separated by U+001F, which the content checks forbid in texts. Unpacking is a few string
-//! splits — no parser in the wasm — and refuses anything that would make a walk go astray.
+//! The packed catalog: content as one flat text. The server and the tests pack the whole catalog
+//! in both languages; the widget downloads one [`part`] per guide and language (only the start
+//! screen is compiled in), so a step page waits for its own guide only (guides never link to each
+//! other). Fields follow each other in a fixed order, separated by U+001F, which the content
+//! checks forbid in texts. Unpacking is a few string splits — no parser in the wasm — and refuses
+//! anything that would make a walk go astray.
 
 use std::borrow::Cow;
 
 use crate::model::*;
 
 const SEP: char = '\u{1f}';
-/// The format version: `-2` added the calendar and the date branches' `date_text`.
-pub const MAGIC: &str = "jmo-guide-pack-2";
+/// The format version: `-2` added the calendar and the date branches' `date_text`; `-3` the
+/// language (a pack holds both, or one).
+pub const MAGIC: &str = "jmo-guide-pack-3";
 /// Bounds on counts read from a file, so a damaged one cannot ask for huge allocations.
 const MAX_COUNT: usize = 10_000;
 
@@ -23,10 +26,13 @@ pub enum UnpackError {
     Inconsistent,
 }
 
-pub fn pack(catalog: &Catalog) -> String {
-    let mut w = Writer(String::new());
+/// Packs `catalog` in both languages (`None`) or in `lang` only: then the other language's texts
+/// are not written, and unpack leaves them empty (a part is only ever shown in its language).
+pub fn pack(catalog: &Catalog, lang: Option<Lang>) -> String {
+    let mut w = Writer(String::new(), lang);
     w.s(MAGIC);
     w.s(&catalog.version);
+    w.s(lang.map_or("", Lang::code));
     w.text(&catalog.start.title);
     w.text(&catalog.start.intro);
     w.n(catalog.start.guides.len());
@@ -80,7 +86,7 @@ pub fn pack(catalog: &Catalog) -> String {
     w.0
 }
 
-struct Writer(String);
+struct Writer(String, Option<Lang>);
 
 impl Writer {
     fn s(&mut self, value: &str) {
@@ -91,8 +97,13 @@ impl Writer {
         self.s(&value.to_string());
     }
     fn text(&mut self, text: &Localized) {
-        self.s(&text.id);
-        self.s(&text.en);
+        match self.1 {
+            None => {
+                self.s(&text.id);
+                self.s(&text.en);
+            }
+            Some(lang) => self.s(text.get(lang)),
+        }
     }
     fn node(&mut self, n: &Node) {
         self.s(&n.id);
@@ -138,122 +149,160 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(std::str::Split<'a, char>);
+/// Reads fields in the order [`pack`] wrote them. A missing or malformed field marks the pack
+/// damaged and reads as empty (or zero), so reading goes on without an early return at every field
+/// (each one cost the wasm its own clean-up code) and [`unpack`] refuses the pack at the end.
+struct Reader<'a> {
+    fields: std::str::Split<'a, char>,
+    lang: Option<Lang>,
+    damaged: bool,
+}
 
-type Result<T> = std::result::Result<T, UnpackError>;
-
-impl Reader<'_> {
-    fn s(&mut self) -> Result<Text> {
-        self.0.next().map(|s| Cow::Owned(s.to_owned())).ok_or(UnpackError::Damaged)
+impl<'a> Reader<'a> {
+    fn next(&mut self) -> &'a str {
+        let field = self.fields.next();
+        self.check(field, "")
     }
-    fn n(&mut self) -> Result<usize> {
-        let n: usize = self.0.next().and_then(|s| s.parse().ok()).ok_or(UnpackError::Damaged)?;
-        if n > MAX_COUNT {
-            return Err(UnpackError::Damaged);
+    /// `value`, or `fallback` with the pack marked damaged.
+    fn check<T>(&mut self, value: Option<T>, fallback: T) -> T {
+        value.unwrap_or_else(|| {
+            self.damaged = true;
+            fallback
+        })
+    }
+    fn s(&mut self) -> Text {
+        Cow::Owned(self.next().to_owned())
+    }
+    fn n(&mut self) -> usize {
+        // Bounded, so a damaged file cannot ask for huge allocations.
+        let n = self.next().parse().ok().filter(|&n| n <= MAX_COUNT);
+        self.check(n, 0)
+    }
+    fn text(&mut self) -> Localized {
+        let first = self.s();
+        match self.lang {
+            None => Localized { id: first, en: self.s() },
+            Some(Lang::Id) => Localized { id: first, en: Cow::Borrowed("") },
+            Some(Lang::En) => Localized { id: Cow::Borrowed(""), en: first },
         }
-        Ok(n)
     }
-    fn text(&mut self) -> Result<Localized> {
-        Ok(Localized { id: self.s()?, en: self.s()? })
-    }
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T>) -> Result<List<T>>
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> T) -> List<T>
     where
         [T]: ToOwned<Owned = Vec<T>>,
     {
-        // A plain loop: `collect::<Result<_>>` costs several KB in the wasm.
-        let count = self.n()?;
+        let count = self.n();
         let mut items = Vec::with_capacity(count);
+        // Not past the first damage: what was read is refused anyway.
         for _ in 0..count {
-            items.push(item(self)?);
+            if self.damaged {
+                break;
+            }
+            items.push(item(self));
         }
-        Ok(Cow::Owned(items))
+        Cow::Owned(items)
     }
-    fn node(&mut self) -> Result<Node> {
-        let id = self.s()?;
-        let kind = match &*self.s()? {
+    fn node(&mut self) -> Node {
+        let id = self.s();
+        let kind = match self.next() {
             "q" => NodeKind::Question,
             "s" => NodeKind::Step,
             "d" => NodeKind::Date,
             "r" => NodeKind::Resolved,
             "e" => {
-                let category = self.s()?;
-                let category = if category.is_empty() { None } else { Some(Category::parse(&category).ok_or(UnpackError::Damaged)?) };
-                let urgency = Urgency::parse(&self.s()?).ok_or(UnpackError::Damaged)?;
-                let attachments = self.list(|r| AttachmentKind::from_code(&r.s()?).ok_or(UnpackError::Damaged))?;
+                let category = match self.next() {
+                    "" => None,
+                    code => {
+                        let category = Category::parse(code);
+                        self.check(category.map(Some), None)
+                    }
+                };
+                let urgency = Urgency::parse(self.next());
+                let urgency = self.check(urgency, Urgency::Normal);
+                let attachments = self.list(|r| {
+                    let kind = AttachmentKind::from_code(r.next());
+                    r.check(kind, AttachmentKind::Screenshot)
+                });
                 NodeKind::Escalate(Escalation { category, urgency, attachments })
             }
-            _ => return Err(UnpackError::Damaged),
+            _ => self.check(None, NodeKind::Question),
         };
-        Ok(Node {
+        Node {
             id,
             kind,
-            title: self.text()?,
-            body: self.text()?,
-            steps: self.list(Self::text)?,
-            links: self.list(|r| Ok(ExternalLink { label: r.text()?, href: r.s()? }))?,
-            channels: self.list(Self::s)?,
-            keywords: self.list(Self::s)?,
+            title: self.text(),
+            body: self.text(),
+            steps: self.list(Self::text),
+            links: self.list(|r| ExternalLink { label: r.text(), href: r.s() }),
+            channels: self.list(Self::s),
+            keywords: self.list(Self::s),
             options: self.list(|r| {
-                Ok(Choice { id: r.s()?, label: r.text()?, next: r.s()?, below: limit(&r.s()?)?, date_text: r.text()? })
-            })?,
-        })
+                let (id, label, next) = (r.s(), r.text(), r.s());
+                let below = limit(r.next());
+                Choice { id, label, next, below: r.check(below, None), date_text: r.text() }
+            }),
+        }
     }
 }
 
-fn limit(code: &str) -> Result<Option<Limit>> {
+/// A date branch's limit (`d5`, `w5`, `m3`; empty: none); `None` when malformed.
+fn limit(code: &str) -> Option<Option<Limit>> {
     if code.is_empty() {
-        return Ok(None);
+        return Some(None);
     }
     let mut chars = code.chars();
     let unit = chars.next();
-    let number: u32 = chars.as_str().parse().map_err(|_| UnpackError::Damaged)?;
+    let number: u32 = chars.as_str().parse().ok()?;
     match unit {
-        Some('d') => Ok(Some(Limit::Days(number))),
-        Some('w') => Ok(Some(Limit::WorkingDays(number))),
-        Some('m') => Ok(Some(Limit::Months(number))),
-        _ => Err(UnpackError::Damaged),
+        Some('d') => Some(Some(Limit::Days(number))),
+        Some('w') => Some(Some(Limit::WorkingDays(number))),
+        Some('m') => Some(Some(Limit::Months(number))),
+        _ => None,
     }
 }
 
-pub fn unpack(text: &str) -> Result<Catalog> {
-    let mut r = Reader(text.split(SEP));
-    if r.0.next() != Some(MAGIC) {
+type Result<T> = std::result::Result<T, UnpackError>;
+
+/// Unpacks what [`pack`] wrote, with the language it was packed in (`None`: both).
+pub fn unpack(text: &str) -> Result<(Catalog, Option<Lang>)> {
+    let mut fields = text.split(SEP);
+    if fields.next() != Some(MAGIC) {
         return Err(UnpackError::NotAPack);
     }
-    let version = r.s()?;
-    let start = StartScreen { title: r.text()?, intro: r.text()?, guides: r.list(Reader::s)? };
-    let channels = r.list(|r| Ok(Channel { id: r.s()?, label: r.text()?, note: r.text()?, href: r.s()? }))?;
-    let texts = r.list(|r| Ok((r.s()?, r.text()?)))?;
-    let search = SearchWords { synonyms: r.list(|r| Ok((r.s()?, r.s()?)))?, stopwords: r.list(Reader::s)? };
-    let month_names = r.text()?;
+    let mut r = Reader { fields, lang: None, damaged: false };
+    let version = r.s();
+    r.lang = match r.next() {
+        "" => None,
+        code => {
+            let lang = Lang::from_code(code);
+            r.check(lang.map(Some), None)
+        }
+    };
+    let start = StartScreen { title: r.text(), intro: r.text(), guides: r.list(Reader::s) };
+    let channels = r.list(|r| Channel { id: r.s(), label: r.text(), note: r.text(), href: r.s() });
+    let texts = r.list(|r| (r.s(), r.text()));
+    let search = SearchWords { synonyms: r.list(|r| (r.s(), r.s())), stopwords: r.list(Reader::s) };
+    let month_names = r.text();
     let years = r.list(|r| {
-        let year = r.n()? as i32;
-        let estimated = match &*r.s()? {
+        let year = r.n() as i32;
+        let estimated = match r.next() {
             "e" => true,
             "o" => false,
-            _ => return Err(UnpackError::Damaged),
+            _ => r.check(None, false),
         };
-        let source = r.s()?;
+        let source = r.s();
         let days = r.list(|r| {
-            let date = crate::date::Date::parse(&r.s()?).ok_or(UnpackError::Damaged)?;
-            let kind = DayOffKind::from_code(&r.s()?).ok_or(UnpackError::Damaged)?;
-            Ok(DayOff { date, kind, name: r.text()? })
-        })?;
-        Ok(HolidayYear { year, estimated, source, days })
-    })?;
+            let date = crate::date::Date::parse(r.next());
+            let date = r.check(date, crate::date::Date { year: 0, month: 1, day: 1 });
+            let kind = DayOffKind::from_code(r.next());
+            let kind = r.check(kind, DayOffKind::Holiday);
+            DayOff { date, kind, name: r.text() }
+        });
+        HolidayYear { year, estimated, source, days }
+    });
     let calendar = Calendar { years, month_names };
-    let guides = r.list(|r| {
-        Ok(Guide {
-            id: r.s()?,
-            title: r.text()?,
-            summary: r.text()?,
-            start: r.s()?,
-            redirects: r.list(|r| Ok((r.s()?, r.s()?)))?,
-            nodes: r.list(Reader::node)?,
-        })
-    })?;
+    let guides = r.list(|r| Guide { id: r.s(), title: r.text(), summary: r.text(), start: r.s(), redirects: r.list(|r| (r.s(), r.s())), nodes: r.list(Reader::node) });
     // Everything was read: only the final separator's empty remainder may be left.
-    if r.0.next() != Some("") || r.0.next().is_some() {
+    if r.damaged || r.fields.next() != Some("") || r.fields.next().is_some() {
         return Err(UnpackError::Damaged);
     }
     // A walk indexes nodes by these names; make sure they all exist.
@@ -264,7 +313,36 @@ pub fn unpack(text: &str) -> Result<Catalog> {
             return Err(UnpackError::Inconsistent);
         }
     }
-    Ok(Catalog { version, start, guides, channels, texts, calendar, search })
+    Ok((Catalog { version, start, guides, channels, texts, calendar, search }, r.lang))
+}
+
+/// What the widget downloads for the steps of `guide` (packed in one language): that guide, and
+/// what every step page needs — the step pages' texts, the channels, the calendar's days off and
+/// month names. Not what the widget never shows: the start screen and the guide's summary
+/// (compiled in), the search words and the steps' keywords (the widget has no search), the days'
+/// names and sources.
+pub fn part(catalog: &Catalog, guide: &Guide) -> Catalog {
+    let start = StartScreen { title: Localized::default(), intro: Localized::default(), guides: Cow::Owned(Vec::new()) };
+    let nodes = guide.nodes.iter().map(|n| Node { keywords: Cow::Owned(Vec::new()), ..n.clone() }).collect::<Vec<_>>();
+    let guide = Guide { summary: Localized::default(), nodes: nodes.into(), ..guide.clone() };
+    let years = catalog.calendar.years.iter().map(|y| HolidayYear {
+        source: Cow::Borrowed(""),
+        days: y.days.iter().map(|d| DayOff { name: Localized::default(), ..d.clone() }).collect::<Vec<_>>().into(),
+        ..y.clone()
+    });
+    let calendar = Calendar { years: years.collect::<Vec<_>>().into(), ..catalog.calendar.clone() };
+    Catalog { start, guides: Cow::Owned(vec![guide]), calendar, search: SearchWords::default(), ..catalog.clone() }
+}
+
+/// Every file the widget downloads: the [`part`] of each guide in each language, by file name.
+pub fn part_files(catalog: &Catalog) -> Vec<(String, String)> {
+    let each = |g: &Guide| Lang::ALL.map(|lang| (part_file(&catalog.version, &g.id, lang), pack(&part(catalog, g), Some(lang))));
+    catalog.guides.iter().flat_map(each).collect()
+}
+
+/// The file name of [`part`] of `guide` in `lang`: versioned, so it can be cached forever.
+pub fn part_file(version: &str, guide: &str, lang: Lang) -> String {
+    format!("content-{guide}-{}-{version}.txt", lang.code())
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.

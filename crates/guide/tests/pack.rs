@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use jmo_guide::pack::{head, pack, unpack, UnpackError};
+use jmo_guide::link::{Link, Opened};
+use jmo_guide::pack::{head, pack, part, part_file, unpack, UnpackError};
+use jmo_guide::Lang;
 use proptest::prelude::*;
 
 fn shipped() -> jmo_guide::Catalog {
@@ -14,7 +16,7 @@ fn shipped() -> jmo_guide::Catalog {
 #[test]
 fn shipped_content_round_trips_exactly() {
     let catalog = shipped();
-    assert_eq!(unpack(&pack(&catalog)), Ok(catalog));
+    assert_eq!(unpack(&pack(&catalog, None)), Ok((catalog, None)));
 }
 
 #[test]
@@ -30,8 +32,49 @@ fn the_head_keeps_the_start_screen_and_guide_titles_only() {
 }
 
 #[test]
+fn a_guide_part_in_one_language_opens_every_step_as_the_full_catalog_does() {
+    let catalog = shipped();
+    for guide in catalog.guides.iter() {
+        for lang in Lang::ALL {
+            let other = if lang == Lang::Id { Lang::En } else { Lang::Id };
+            let text = pack(&part(&catalog, guide), Some(lang));
+            let (unpacked, packed_in) = unpack(&text).unwrap_or_else(|e| panic!("{} in {lang:?}: {e:?}", guide.id));
+            assert_eq!(packed_in, Some(lang));
+            assert_eq!((unpacked.version.as_ref(), unpacked.guides.len()), (catalog.version.as_ref(), 1));
+            let g = &unpacked.guides[0];
+            assert!(g.nodes.iter().all(|n| n.title.get(other).is_empty()), "{}: only {lang:?} travels", guide.id);
+            assert!(g.nodes.iter().all(|n| n.keywords.is_empty()) && g.summary.is_empty(), "{}: what the widget never shows stays home", guide.id);
+            assert!(!text.contains(guide.nodes[0].title.get(other)), "{}: the other language's texts are not in the file", guide.id);
+            assert_eq!(unpacked.texts.iter().map(|(k, t)| (k, t.get(lang))).collect::<Vec<_>>(), catalog.texts.iter().map(|(k, t)| (k, t.get(lang))).collect::<Vec<_>>());
+            let days = |c: &jmo_guide::Catalog| c.calendar.years.iter().flat_map(|y| y.days.iter().map(|d| (d.date, d.kind))).collect::<Vec<_>>();
+            assert_eq!(days(&unpacked), days(&catalog), "date questions count working days with them");
+            assert_eq!(unpacked.calendar.month_names.get(lang), catalog.calendar.month_names.get(lang));
+            assert_eq!(unpacked.channels.len(), catalog.channels.len());
+            for node in std::iter::once(None).chain(guide.nodes.iter().map(|n| Some(n.id.to_string()))) {
+                let link = Link { guide: Some(guide.id.to_string()), node, ..Link::start() };
+                match (unpacked.open(&link), catalog.open(&link)) {
+                    (Opened::Step { walk, changed, .. }, Opened::Step { walk: full_walk, changed: full_changed, .. }) => {
+                        assert_eq!((walk, changed), (full_walk, full_changed), "{link:?}");
+                        let node = walk_title(g, &link, &unpacked, lang);
+                        assert!(!node.is_empty(), "{link:?} has its title in {lang:?}");
+                    }
+                    (part, full) => assert_eq!(part, full, "{link:?}"),
+                }
+            }
+            assert_eq!(pack(&unpacked, Some(lang)), text, "a part packs back to the same bytes");
+        }
+    }
+    assert_eq!(part_file("0123456789ab", "login", Lang::En), "content-login-en-0123456789ab.txt");
+}
+
+fn walk_title(g: &jmo_guide::Guide, link: &Link, catalog: &jmo_guide::Catalog, lang: Lang) -> String {
+    let Opened::Step { walk, .. } = catalog.open(link) else { return String::new() };
+    walk.current_node(g).title.get(lang).to_owned()
+}
+
+#[test]
 fn truncated_or_foreign_files_are_refused() {
-    let text = pack(&shipped());
+    let text = pack(&shipped(), None);
     assert_eq!(unpack(""), Err(UnpackError::NotAPack));
     assert_eq!(unpack("<!doctype html><p>Not found</p>"), Err(UnpackError::NotAPack));
     for cut in [text.len() / 3, text.len() / 2, text.len() - 1] {
@@ -43,10 +86,10 @@ fn truncated_or_foreign_files_are_refused() {
 
 #[test]
 fn a_pack_of_the_previous_format_is_refused_and_a_new_format_renames_the_file() {
-    let text = pack(&shipped());
-    assert!(text.starts_with("jmo-guide-pack-2\u{1f}"));
-    let old = text.replacen("jmo-guide-pack-2", "jmo-guide-pack-1", 1);
-    assert_eq!(unpack(&old), Err(UnpackError::NotAPack), "format 1 had no calendar, keywords or date texts");
+    let text = pack(&shipped(), None);
+    assert!(text.starts_with("jmo-guide-pack-3\u{1f}"));
+    let old = text.replacen("jmo-guide-pack-3", "jmo-guide-pack-2", 1);
+    assert_eq!(unpack(&old), Err(UnpackError::NotAPack), "format 2 had no language");
 }
 
 #[test]
@@ -59,13 +102,13 @@ fn a_pack_whose_options_point_nowhere_is_refused() {
     nodes[0].options = options.into();
     guides[0].nodes = nodes.into();
     catalog.guides = guides.into();
-    assert_eq!(unpack(&pack(&catalog)), Err(UnpackError::Inconsistent));
+    assert_eq!(unpack(&pack(&catalog, None)), Err(UnpackError::Inconsistent));
 }
 
 proptest! {
     #[test]
     fn damaged_bytes_never_panic(position in 0usize..40_000, garbage in "\\PC{0,8}") {
-        let text = pack(&shipped());
+        let text = pack(&shipped(), None);
         let mut at = position % text.len();
         while !text.is_char_boundary(at) { at -= 1; }
         let damaged = format!("{}{garbage}{}", &text[..at], &text[at..]);
@@ -77,7 +120,7 @@ proptest! {
 fn a_non_ascii_limit_code_is_refused_not_a_panic() {
     // Found by `damaged_bytes_never_panic`: unpacking split a multi-byte character.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
-    let text = pack(&jmo_guide::load::load_checked_on(&fixture, jmo_guide::date::Date::parse("2026-11-24").unwrap()).unwrap().catalog);
+    let text = pack(&jmo_guide::load::load_checked_on(&fixture, jmo_guide::date::Date::parse("2026-11-24").unwrap()).unwrap().catalog, None);
     assert!(text.contains("\u{1f}w5\u{1f}"));
     assert_eq!(unpack(&text.replace("\u{1f}w5\u{1f}", "\u{1f}É5\u{1f}")), Err(UnpackError::Damaged));
 }
