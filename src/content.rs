@@ -136,13 +136,21 @@ pub async fn download_until_done(part: Part, later: bool) -> &'static Catalog {
     }
 }
 
-/// Downloads, one after the other once the page is idle, every part not here yet: `first` the
-/// guides in the page's language, then in the other. Calls `each` after each one.
+/// Downloads, one after the other once the page is idle, every part not here yet: the page's
+/// guide (`here`) in the other language first (so the language switch stays in-page, keeping
+/// what was typed in a form), then the guides in the page's language (`first`), then in the
+/// other. Calls `each` after each one.
 #[cfg(feature = "csr")]
-pub async fn download_the_rest(first: Lang, each: impl Fn()) {
+pub async fn download_the_rest(first: Lang, here: Option<&str>, each: impl Fn()) {
     let mut langs = Lang::ALL;
     if langs[0] != first {
         langs.reverse();
+    }
+    if let Some(part) = here.and_then(|guide| Part::of(guide, langs[1])) {
+        if catalog_of(part).is_none() {
+            download_until_done(part, true).await;
+            each();
+        }
     }
     for lang in langs {
         for guide in 0..HEAD.guides.len() {

@@ -122,10 +122,14 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
     pages
 }
 
-/// True once an escalation's complaint form has loaded.
-pub const FORM_SHOWN: &str = "!!document.getElementById('complaint-form') || !!document.querySelector('.complaint-status')";
-/// A promise that resolves once the complaint form is on the page.
-const WAIT_FORM: &str = "new Promise(r => { const t = setInterval(() => { if (document.getElementById('complaint-form')) { clearInterval(t); r(); } }, 20); })";
+/// The form module's own complaint form. Until the module is here the page holds the form the
+/// server drew, which posts to the server (`method=post`): it works, but without the module's
+/// in-page checks and outbox.
+pub const MODULE_FORM: &str = "#complaint-form:not([method])";
+/// True once the form module has drawn an escalation's complaint form (or its status).
+pub const FORM_SHOWN: &str = "!!document.querySelector('#complaint-form:not([method])') || !!document.querySelector('.complaint-status')";
+/// A promise that resolves once the form module's complaint form is on the page.
+const WAIT_FORM: &str = "new Promise(r => { const t = setInterval(() => { if (document.querySelector('#complaint-form:not([method])')) { clearInterval(t); r(); } }, 20); })";
 /// Fills the complaint form with valid details, as typing would (input events).
 const FILL_FORM: &str = "(() => { const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new InputEvent('input', { bubbles: true })); }; \
     set('field-name', 'Siti Rahayu'); set('field-nik', '3201014507900003'); set('field-phone', '0812 3456 7890'); \

@@ -224,7 +224,10 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
         wait_for(&page, "document.documentElement.lang === 'en' && location.search === '?lang=en'", "English after Enter").await.unwrap();
         let lang = Lang::En;
 
-        // Open the guide from the start screen with Enter.
+        // Open the guide from the start screen with Enter, in-page: once its file is here
+        // (fetched in the background after the start screen; a guide not here yet is a page load
+        // from the server, where the focus starts at the top as on any new page).
+        wait_guide_file(&page, &guide.id, lang).await.unwrap();
         let guide_href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode();
         tab_to(&page, &format!("el.matches('a.choice') && el.getAttribute('href') === {}", js_str(&guide_href)), "the guide's link").await;
         assert!(focus_ring_shows(&page).await, "no visible focus ring on the guide's link");

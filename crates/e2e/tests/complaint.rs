@@ -177,7 +177,7 @@ async fn heading_is(page: &Page, title: &str, what: &str) {
 
 /// The form of the escalation on screen, loaded and ready to type into.
 async fn form_shows(page: &Page) {
-    wait_for(page, "!!document.querySelector('#complaint-form #field-name')", "the complaint form").await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for(page, &format!("!!document.querySelector('{MODULE_FORM} #field-name')"), "the complaint form").await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Opens the start screen and walks `walk` through `guide` by clicking the guide and each
@@ -190,6 +190,8 @@ async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
     let href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode();
     let link = format!("a.choice[href={}]", js_str(&href));
     wait_for(page, &format!("!!document.querySelector({})", js_str(&link)), "the guide's link").await.unwrap();
+    // In-page from here on (a click on a page being taken over would find its node gone).
+    wait_guide_file(page, &guide.id, lang).await.unwrap();
     click(page, &link).await.unwrap();
     let mut at = Walk::start(guide);
     for answer in walk.answers() {
