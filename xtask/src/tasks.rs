@@ -100,7 +100,23 @@ pub fn size() -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo xtask bench [lighthouse] [--strict]`: size, intake and pages benchmarks, speed on a
+/// phone profile, Lighthouse, fuzzing; `lighthouse` runs only the Lighthouse part (building the
+/// widget first unless `JMO_DIST` names a built one). Misses are printed as MISSED; `--strict`
+/// makes the speed and Lighthouse parts fail on one.
 pub fn bench() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let strict = args.iter().any(|a| a == "--strict");
+    let only_lighthouse = args.iter().any(|a| a == "lighthouse");
+    if let Some(other) = args.iter().find(|a| !matches!(a.as_str(), "lighthouse" | "--strict")) {
+        return Err(format!("unknown argument `{other}`: cargo xtask bench [lighthouse] [--strict]"));
+    }
+    if only_lighthouse {
+        if std::env::var_os("JMO_DIST").is_none() {
+            build_widget()?;
+        }
+        return lighthouse(strict);
+    }
     size()?;
     say("intake server benchmark (release build; loopback only)");
     let mut bench = cargo();
@@ -113,8 +129,32 @@ pub fn bench() -> Result<(), String> {
     say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
     let mut speed = cargo();
     speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);
+    if strict {
+        speed.args(["--", "--strict"]);
+    }
     check(speed, "speed benchmark")?;
+    lighthouse(strict)?;
     fuzz(30)
+}
+
+/// Lighthouse's mobile preset on the start page and a deep link, against the static floor
+/// (crates/e2e/src/bin/lighthouse.rs), on the server's release build.
+fn lighthouse(strict: bool) -> Result<(), String> {
+    tools::browser()?;
+    let cli = tools::lighthouse()?;
+    say("building the server (release: --profile server)");
+    let mut server = cargo();
+    server.args(["build", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--bin", "jmo-selfhelp-server"]);
+    check(server, "building the server")?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root().join("target"));
+    say("Lighthouse 12 (mobile preset: simulated slow 4G, CPU 4x slower), performance only, 3 runs of each page");
+    let mut run = cargo();
+    run.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "lighthouse"]);
+    if strict {
+        run.args(["--", "--strict"]);
+    }
+    run.env("JMO_LIGHTHOUSE", cli).env("JMO_SERVER_BIN", target.join("server/jmo-selfhelp-server"));
+    check(run, "Lighthouse benchmark")
 }
 
 /// Fuzz targets (fuzz/) in turn, each for `seconds`; a crash fails with its input saved under

@@ -14,6 +14,9 @@ pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 pub const AXE_CORE_VERSION: &str = "4.14.1";
 /// Minifies wasm-bindgen's JS glue after each build (Trunk's own minifier gives up on it).
 pub const TERSER_VERSION: &str = "5.51.4";
+/// Page-speed audit run by `cargo xtask bench`: the newest 12.x, the last line that runs on
+/// Node 20 (13 needs Node 22).
+pub const LIGHTHOUSE_VERSION: &str = "12.8.2";
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -102,6 +105,12 @@ pub fn wasm_opt() -> Result<(), String> {
 
 pub fn terser() -> Result<(), String> {
     npm_package("terser", TERSER_VERSION, "the JS minifier")
+}
+
+/// Lighthouse in .tools/ (when missing) and its command.
+pub fn lighthouse() -> Result<PathBuf, String> {
+    npm_package("lighthouse", LIGHTHOUSE_VERSION, "Lighthouse, the page-speed audit")?;
+    npm_tool("lighthouse")
 }
 
 /// An npm tool's command in .tools/ (`node_modules/.bin/<name>`), else the one on PATH; an

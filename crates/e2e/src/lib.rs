@@ -3,14 +3,16 @@
 //! driven through the DevTools protocol (`chromiumoxide`, the system's `/usr/bin/chromium`, no
 //! browser download).
 //!
-//! The tests in `tests/` and the `speed` benchmark binary share what is here: the browser
-//! ([`browser`]), the screens to visit and the walks through the guides ([`pages`]), and input as
-//! a participant gives it ([`input`]). The server, the fault proxy and the database reader are
+//! The tests in `tests/` and the `speed` and `lighthouse` benchmark binaries share what is here:
+//! the browser ([`browser`]), the screens to visit and the walks through the guides ([`pages`]),
+//! input as a participant gives it ([`input`]), and the benchmarks' deep link and static floor
+//! ([`bench`]). The server, the fault proxy and the database reader are
 //! the workspace's test kit, `jmo_testkit`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod bench;
 pub mod browser;
 pub mod input;
 pub mod pages;

@@ -15,6 +15,9 @@
 //!  - time to first question: navigation start → the screen's heading and its answer links
 //!    are on screen and hit-testable (elementFromPoint), taken at the frame that paints them;
 //!  - the same for a deep link into the middle of the longest guide;
+//!  - both again with JavaScript off (Emulation.setScriptExecutionDisabled before navigating;
+//!    the probe runs in an isolated world): the server's page as Opera Mini or a failed script
+//!    download leaves it;
 //!  - step transition: the click's event time → the next step's heading in the DOM with style
 //!    and layout computed, for every answer link of every step of every guide (median, p95);
 //!    for the static pages that is a page load of the next page (warm cache);
@@ -24,10 +27,9 @@
 //! Prints a table; with `--strict` exits 1 when a target is missed.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::time::Duration;
 
-use jmo_e2e::chromiumoxide::cdp::browser_protocol::emulation::SetCpuThrottlingRateParams;
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::emulation::{SetCpuThrottlingRateParams, SetScriptExecutionDisabledParams};
 #[allow(deprecated)]
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::network::{ConnectionType, EmulateNetworkConditionsParams, EnableParams};
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, NavigateParams};
@@ -37,6 +39,7 @@ use jmo_e2e::chromiumoxide::cdp::js_protocol::profiler;
 use jmo_e2e::chromiumoxide::cdp::js_protocol::runtime::GetHeapUsageParams;
 use jmo_e2e::chromiumoxide::layout::Point;
 use jmo_e2e::chromiumoxide::Page;
+use jmo_e2e::bench::{deep_link, median, verdict, write_static_site};
 use jmo_e2e::*;
 use jmo_testkit::{Launch, Server};
 use jmo_guide::link::Link;
@@ -78,7 +81,7 @@ const PROBE: &str = r#"
   const check = () => {
     if (m.ttfq === null && window.__expect && clickable()) {
       m.ttfq = -1;
-      requestAnimationFrame(t => { m.ttfq = t; });
+      requestAnimationFrame(t => { m.ttfq = t; document.documentElement.dataset.jmoTtfq = t; });
     }
     const pending = sessionStorage.getItem('__click');
     if (pending) {
@@ -137,25 +140,18 @@ async fn main() {
     let chrome = Chrome::launch().await;
 
     // The deep link: the middle of the longest way through a guide (with its answers).
-    let (deep_guide, deep_walk) = guides(catalog)
-        .into_iter()
-        .flat_map(|g| walks_to_outcomes(g).into_iter().map(move |w| (g, w)))
-        .max_by_key(|(_, w)| w.answers().len())
-        .expect("a guide");
-    let deep_at = deep_walk.rewind_to(deep_walk.answers().len() / 2);
-    let deep_node = deep_at.current_node(deep_guide);
-    let deep_address = Link::to_step(deep_guide, &deep_at).encode();
+    let deep = deep_link(catalog);
 
     let start_title = catalog.start.title.get(Lang::Id).to_owned();
-    let cases = [("start", "/".to_owned(), start_title), ("deep", deep_address.clone(), deep_node.title.get(Lang::Id).to_owned())];
-    // samples[case][0 = widget, 1 = static page]
-    let mut samples: [[Vec<Load>; 2]; 2] = Default::default();
+    let cases = [("start", "/".to_owned(), start_title), ("deep", deep.address.clone(), deep.title())];
+    // samples[case][0 = widget, 1 = static page, 2 = widget with JavaScript off]
+    let mut samples: [[Vec<Load>; 3]; 2] = Default::default();
     let runs = if args.loads { args.runs } else { 0 };
     eprintln!("measuring {runs} cold loads of each page…");
     for run in 0..runs {
         for (c, (_, path, title)) in cases.iter().enumerate() {
-            for (s, url) in [app.url(path), plain.url(path)].into_iter().enumerate() {
-                let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu, s == 0))
+            for (s, (url, mode)) in [(app.url(path), Mode::Widget), (plain.url(path), Mode::Static), (app.url(path), Mode::NoScript)].into_iter().enumerate() {
+                let sample = within(Duration::from_secs(120), &format!("loading {url}"), cold_load(&chrome, &url, title, args.cpu, mode))
                     .await
                     .unwrap_or_else(|e| panic!("run {}: {url}: {e}", run + 1));
                 samples[c][s].push(sample);
@@ -196,58 +192,70 @@ async fn main() {
         args.cpu,
         args.runs
     );
-    let _ = writeln!(out, "deep link: {deep_address} (step {} of {} on the longest way)", deep_at.answers().len() + 1, deep_walk.answers().len() + 1);
+    let _ = writeln!(out, "deep link: {} ({} on the longest way)", deep.address, deep.place());
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<44} {:>11} {:>12} {:>7}   target", "", "widget", "static page", "ratio");
     let mut missed = Vec::new();
-    for (c, (name, ..)) in cases.iter().enumerate() {
-        let app_ms = median(samples[c][0].iter().map(|l| l.ttfq_ms).collect());
-        let static_ms = median(samples[c][1].iter().map(|l| l.ttfq_ms).collect());
-        let ratio = app_ms / static_ms;
-        let label = if *name == "start" { "time to first question (start screen)" } else { "time to first question (deep link)" };
-        let ok = app_ms <= 2000.0 && ratio <= 1.5;
-        if !ok {
-            missed.push(label);
+    if runs > 0 {
+        for (c, (name, ..)) in cases.iter().enumerate() {
+            let app_ms = median(samples[c][0].iter().map(|l| l.ttfq_ms).collect());
+            let static_ms = median(samples[c][1].iter().map(|l| l.ttfq_ms).collect());
+            let ratio = app_ms / static_ms;
+            let label = if *name == "start" { "time to first question (start screen)" } else { "time to first question (deep link)" };
+            let ok = app_ms <= 2000.0 && ratio <= 1.5;
+            if !ok {
+                missed.push(label);
+            }
+            let _ = writeln!(out, "{label:<44} {:>8.0} ms {:>9.0} ms {ratio:>6.2}×   ≤ 2000 ms and ≤ 1.5× {}", app_ms, static_ms, verdict(ok));
+            let spread = |s: &[Load]| format!("{:.0}–{:.0}", min(s.iter().map(|l| l.ttfq_ms)), max(s.iter().map(|l| l.ttfq_ms)));
+            let _ = writeln!(out, "{:<44} {:>11} {:>12}", "  (range over runs, ms)", spread(&samples[c][0]), spread(&samples[c][1]));
+            let off_ms = median(samples[c][2].iter().map(|l| l.ttfq_ms).collect());
+            let _ = writeln!(out, "{:<44} {:>8.0} ms {:>9.0} ms {:>6.2}×   (the widget's page, scripts disabled)", "  with JavaScript off", off_ms, static_ms, off_ms / static_ms);
+            let _ = writeln!(out, "{:<44} {:>11}", "  (range over runs, ms)", spread(&samples[c][2]));
         }
-        let _ = writeln!(out, "{label:<44} {:>8.0} ms {:>9.0} ms {ratio:>6.2}×   ≤ 2000 ms and ≤ 1.5× {}", app_ms, static_ms, verdict(ok));
-        let spread = |s: &[Load]| format!("{:.0}–{:.0}", min(s.iter().map(|l| l.ttfq_ms)), max(s.iter().map(|l| l.ttfq_ms)));
-        let _ = writeln!(out, "{:<44} {:>11} {:>12}", "  (range over runs, ms)", spread(&samples[c][0]), spread(&samples[c][1]));
     }
-    let total = |v: &[Transition]| v.iter().map(|t| t.total).collect::<Vec<_>>();
-    let (app_total, static_total) = (total(&app_steps), total(&static_steps));
-    for (name, p) in [("step transition, median", 0.5), ("step transition, p95", 0.95)] {
-        let a = percentile(&app_total, p);
-        let s = percentile(&static_total, p);
-        let target = if p > 0.9 { format!("≤ 16 ms {}", verdict(a <= 16.0)) } else { String::new() };
-        if p > 0.9 && a > 16.0 {
-            missed.push("step transition p95");
+    // Only what was measured (`--loads-only` / `--steps-only` skip a half).
+    if !app_steps.is_empty() {
+        let total = |v: &[Transition]| v.iter().map(|t| t.total).collect::<Vec<_>>();
+        let (app_total, static_total) = (total(&app_steps), total(&static_steps));
+        for (name, p) in [("step transition, median", 0.5), ("step transition, p95", 0.95)] {
+            let a = percentile(&app_total, p);
+            let s = percentile(&static_total, p);
+            let target = if p > 0.9 { format!("≤ 16 ms {}", verdict(a <= 16.0)) } else { String::new() };
+            if p > 0.9 && a > 16.0 {
+                missed.push("step transition p95");
+            }
+            let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms {:>6.2}×   {target}", format!("{name} ({} clicks)", app_steps.len()), a, s, a / s);
         }
-        let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms {:>6.2}×   {target}", format!("{name} ({} clicks)", app_steps.len()), a, s, a / s);
+        let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms", "step transition, slowest", max(app_total.iter().copied()), max(static_total.iter().copied()));
+        let part = |f: fn(&Transition) -> f64| percentile(&app_steps.iter().map(f).collect::<Vec<_>>(), 0.5);
+        let _ = writeln!(
+            out,
+            "  widget, median from the click's event time: listeners run {:.1} ms → hashchange {:.1} ms → DOM updated {:.1} ms → style+layout {:.1} ms",
+            part(|t| t.run),
+            part(|t| t.hash),
+            part(|t| t.dom),
+            part(|t| t.total)
+        );
     }
-    let _ = writeln!(out, "{:<44} {:>8.1} ms {:>9.1} ms", "step transition, slowest", max(app_total.iter().copied()), max(static_total.iter().copied()));
-    let part = |f: fn(&Transition) -> f64| percentile(&app_steps.iter().map(f).collect::<Vec<_>>(), 0.5);
-    let _ = writeln!(
-        out,
-        "  widget, median from the click's event time: listeners run {:.1} ms → hashchange {:.1} ms → DOM updated {:.1} ms → style+layout {:.1} ms",
-        part(|t| t.run),
-        part(|t| t.hash),
-        part(|t| t.dom),
-        part(|t| t.total)
-    );
-    for (c, (name, ..)) in cases.iter().enumerate() {
-        let heap_app = median(samples[c][0].iter().map(|l| l.heap_mb).collect());
-        let heap_static = median(samples[c][1].iter().map(|l| l.heap_mb).collect());
-        let wasm = median(samples[c][0].iter().map(|l| l.wasm_mb).collect());
-        // The page's memory is its JS heap and the widget's wasm memory: both count.
-        let ok = heap_app + wasm <= 5.0;
-        if !ok {
-            missed.push("JS heap");
+    if runs > 0 {
+        for (c, (name, ..)) in cases.iter().enumerate() {
+            let heap_app = median(samples[c][0].iter().map(|l| l.heap_mb).collect());
+            let heap_static = median(samples[c][1].iter().map(|l| l.heap_mb).collect());
+            let wasm = median(samples[c][0].iter().map(|l| l.wasm_mb).collect());
+            // The page's memory is its JS heap and the widget's wasm memory: both count.
+            let ok = heap_app + wasm <= 5.0;
+            if !ok {
+                missed.push("JS heap");
+            }
+            let _ = writeln!(out, "{:<44} {:>8.2} MB {:>9.2} MB {:>6.2}×   ≤ 5 MB with wasm {}", format!("JS heap after load ({name})"), heap_app, heap_static, heap_app / heap_static, verdict(ok));
+            let _ = writeln!(out, "{:<44} {:>8.2} MB {:>12}          (JS heap + wasm: {:.2} MB)", "  + the widget's wasm memory", wasm, "–", heap_app + wasm);
+            let kb_app = median(samples[c][0].iter().map(|l| l.kb).collect());
+            let kb_static = median(samples[c][1].iter().map(|l| l.kb).collect());
+            let _ = writeln!(out, "{:<44} {:>8.1} KB {:>9.1} KB {:>6.1}×", format!("bytes transferred, whole load ({name})"), kb_app, kb_static, kb_app / kb_static);
+            let kb_off = median(samples[c][2].iter().map(|l| l.kb).collect());
+            let _ = writeln!(out, "{:<44} {:>8.1} KB {:>9.1} KB {:>6.1}×", "  with JavaScript off", kb_off, kb_static, kb_off / kb_static);
         }
-        let _ = writeln!(out, "{:<44} {:>8.2} MB {:>9.2} MB {:>6.2}×   ≤ 5 MB with wasm {}", format!("JS heap after load ({name})"), heap_app, heap_static, heap_app / heap_static, verdict(ok));
-        let _ = writeln!(out, "{:<44} {:>8.2} MB {:>12}          (JS heap + wasm: {:.2} MB)", "  + the widget's wasm memory", wasm, "–", heap_app + wasm);
-        let kb_app = median(samples[c][0].iter().map(|l| l.kb).collect());
-        let kb_static = median(samples[c][1].iter().map(|l| l.kb).collect());
-        let _ = writeln!(out, "{:<44} {:>8.1} KB {:>9.1} KB {:>6.1}×", format!("bytes transferred, whole load ({name})"), kb_app, kb_static, kb_app / kb_static);
     }
     let _ = writeln!(out);
     if missed.is_empty() {
@@ -259,10 +267,6 @@ async fn main() {
     if args.strict && !missed.is_empty() {
         std::process::exit(1);
     }
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "ok" } else { "MISSED" }
 }
 
 #[derive(Debug)]
@@ -277,7 +281,7 @@ struct Load {
 // Network.emulateNetworkConditions is marked deprecated in the protocol (in favour of
 // emulateNetworkConditionsByRule) but is what DevTools' own throttling presets still use.
 #[allow(deprecated)]
-async fn throttled_page(chrome: &Chrome, cpu: f64) -> Result<(Page, jmo_e2e::chromiumoxide::cdp::browser_protocol::browser::BrowserContextId)> {
+async fn throttled_page(chrome: &Chrome, cpu: f64, probe: bool) -> Result<(Page, jmo_e2e::chromiumoxide::cdp::browser_protocol::browser::BrowserContextId)> {
     let context = chrome.browser.create_browser_context(CreateBrowserContextParams::default()).await.map_err(|e| e.to_string())?;
     let target = CreateTargetParams::builder().url("about:blank").browser_context_id(context.clone()).build().map_err(|e| e.to_string())?;
     let page = chrome.browser.new_page(target).await.map_err(|e| e.to_string())?;
@@ -287,23 +291,44 @@ async fn throttled_page(chrome: &Chrome, cpu: f64) -> Result<(Page, jmo_e2e::chr
     network.connection_type = Some(ConnectionType::Cellular4g);
     page.execute(network).await.map_err(|e| e.to_string())?;
     page.execute(SetCpuThrottlingRateParams::new(cpu)).await.map_err(|e| e.to_string())?;
-    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(PROBE)).await.map_err(|e| e.to_string())?;
+    if probe {
+        page.execute(AddScriptToEvaluateOnNewDocumentParams::new(PROBE)).await.map_err(|e| e.to_string())?;
+    }
     Ok((page, context))
 }
 
-async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64, widget: bool) -> Result<Load> {
-    let (page, context) = throttled_page(chrome, cpu).await?;
-    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(format!("window.__expect = {};", js_str(title)))).await.map_err(|e| e.to_string())?;
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Mode {
+    Widget,
+    /// The static floor (a page without scripts).
+    Static,
+    /// The widget's page with JavaScript disabled (Emulation.setScriptExecutionDisabled).
+    NoScript,
+}
+
+async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64, mode: Mode) -> Result<Load> {
+    let (page, context) = throttled_page(chrome, cpu, mode != Mode::NoScript).await?;
+    let expect = format!("window.__expect = {};", js_str(title));
+    if mode == Mode::NoScript {
+        page.execute(SetScriptExecutionDisabledParams::new(true)).await.map_err(|e| e.to_string())?;
+        // The page's own world runs nothing now: the probe runs in a world of its own (same DOM,
+        // same clock) and leaves its figure on <html> for the page's world to read.
+        let mut probe = AddScriptToEvaluateOnNewDocumentParams::new(format!("{expect}\n{PROBE}"));
+        probe.world_name = Some("jmo-speed-probe".into());
+        page.execute(probe).await.map_err(|e| e.to_string())?;
+    } else {
+        page.execute(AddScriptToEvaluateOnNewDocumentParams::new(expect)).await.map_err(|e| e.to_string())?;
+    }
     page.execute(NavigateParams::new(url)).await.map_err(|e| e.to_string())?;
-    wait_for(&page, "window.__m && window.__m.ttfq > 0", "the first question").await?;
-    let ttfq_ms = eval(&page, "window.__m.ttfq").await?.as_f64().unwrap_or(f64::NAN);
+    wait_for(&page, "document.documentElement.dataset.jmoTtfq > 0", "the first question").await?;
+    let ttfq_ms = eval(&page, "Number(document.documentElement.dataset.jmoTtfq)").await?.as_f64().unwrap_or(f64::NAN);
     if std::env::var_os("JMO_SPEED_DEBUG").is_some() {
         let entries = eval(&page, "performance.getEntries().filter(e => 'transferSize' in e).map(e => `${e.name} ${e.transferSize} start ${Math.round(e.startTime)} request ${Math.round(e.requestStart)} end ${Math.round(e.responseEnd)}`).join('\\n')").await?;
         eprintln!("{url}: first question at {ttfq_ms:.0} ms\n{}", entries.as_str().unwrap_or(""));
     }
     // "After load": the page is complete and, for the widget, the guides are downloaded.
     wait_for(&page, "document.readyState === 'complete'", "the load event").await?;
-    if widget {
+    if mode == Mode::Widget {
         wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await?;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -358,7 +383,7 @@ async fn next_transition(page: &Page, count: usize, what: &str) -> Result<Transi
 }
 
 async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &Catalog, edges: &[(usize, usize, usize)]) -> Vec<Transition> {
-    let (page, _context) = throttled_page(chrome, cpu).await.expect("page");
+    let (page, _context) = throttled_page(chrome, cpu, true).await.expect("page");
     load(&page, &server.url("/")).await.expect("the widget");
     wait_for(&page, "performance.getEntriesByType('resource').some(e => e.name.includes('/content-') && e.responseEnd > 0)", "the guides").await.expect("guides");
     let profiling = std::env::var_os("JMO_SPEED_PROFILE").is_some();
@@ -419,7 +444,7 @@ fn print_profile(profile: &profiler::Profile) {
 }
 
 async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog: &Catalog, edges: &[(usize, usize, usize)]) -> Vec<Transition> {
-    let (page, _context) = throttled_page(chrome, cpu).await.expect("page");
+    let (page, _context) = throttled_page(chrome, cpu, true).await.expect("page");
     let mut times = Vec::new();
     for &(g, n, o) in edges {
         let guide = &catalog.guides[g];
@@ -448,39 +473,6 @@ fn step_pair(guide: &Guide, n: usize, o: usize) -> (&Node, &Node) {
     let from = &guide.nodes[n];
     let next = guide.node(&from.options[o].next).expect("checked content");
     (from, next)
-}
-
-/// The floor: the same pages, drawn by the same server, with no script at all — the widget's
-/// `index.html` without its scripts and preloads as the shell (its stylesheet stays inline), so
-/// every page shows the same question as plain HTML and every answer is a page load. No view is
-/// written twice.
-fn write_static_site(dir: &Path, dist: &Path) {
-    let mut index = std::fs::read_to_string(dist.join("index.html")).expect("dist/index.html");
-    while let Some(start) = index.find("<script") {
-        let end = index[start..].find("</script>").map(|i| start + i + "</script>".len()).expect("a closed <script>");
-        index.replace_range(start..end, "");
-    }
-    let mut rest = String::with_capacity(index.len());
-    let mut tail = index.as_str();
-    while let Some(start) = tail.find("<link") {
-        let end = tail[start..].find('>').map(|i| start + i + 1).unwrap_or(tail.len());
-        rest.push_str(&tail[..start]);
-        if !tail[start..end].contains("modulepreload") && !tail[start..end].contains("preload") {
-            rest.push_str(&tail[start..end]);
-        }
-        tail = &tail[end..];
-    }
-    rest.push_str(tail);
-    std::fs::write(dir.join("index.html"), rest).expect("write the static shell");
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 { v[mid] } else { (v[mid - 1] + v[mid]) / 2.0 }
 }
 
 fn percentile(v: &[f64], p: f64) -> f64 {
