@@ -56,8 +56,9 @@ export function putBack() {
   w.scrollTo(x, y);
 }
 // A file of the guides (src/content.rs) as text, rejected when it could not be had; `l`ater:
-// once the page is idle, at low priority (a guide nobody waits for).
-export const fetchText = (f, l) => (l ? new Promise(r => (w.requestIdleCallback || setTimeout)(r)) : Promise.resolve())
+// once the page is idle (or after a second: a busy page is never idle), at low priority (a guide
+// nobody waits for).
+export const fetchText = (f, l) => (l ? new Promise(r => w.requestIdleCallback ? w.requestIdleCallback(r, { timeout: 1000 }) : setTimeout(r, 50)) : Promise.resolve())
   .then(() => fetch(url(f), { priority: l ? "low" : "auto" })).then(r => r.ok ? r.text() : Promise.reject());
 // Resolves when the device is back online.
 export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));
