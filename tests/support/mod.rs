@@ -45,8 +45,10 @@ impl Drop for Mounted {
     }
 }
 
-/// The real stylesheet, for checks of layout (widths, target sizes).
+/// The real stylesheet, for checks of layout (widths, target sizes), on a page marked as one
+/// the widget runs in (`data-js`, as index.html's inline script does where WebAssembly exists).
 pub fn use_stylesheet() {
+    let _ = document().document_element().unwrap().set_attribute("data-js", "");
     if find("style#app-css").is_none() {
         let style = document().create_element("style").unwrap();
         style.set_id("app-css");

@@ -13,7 +13,9 @@ usage: cargo xtask <task>
 
   run            install what is missing, build the widget, serve it on http://127.0.0.1:8080 and open a browser
   test           install what is missing and run every test (native, PostgreSQL, headless Chromium, size budget)
-  bench          size report, intake server benchmark, speed on a phone profile, 30 s of each fuzz target
+  bench          size report, intake server benchmark, speed on a phone profile, Lighthouse, 30 s of each fuzz target
+  bench lighthouse [--strict]
+                 Lighthouse's mobile preset only (start page and a deep link against static pages)
   fuzz [SECONDS] run each fuzz target (fuzz/) for SECONDS (default 60)
   size           build the widget and print the size report only
   check-content  check content/ and list every problem

@@ -65,7 +65,7 @@ fn ReceiptPage(props: &ReceiptPageProps) -> Html {
         return html! {
             <section class="complaint-status" aria-labelledby="screen-title">
                 <h1 id="screen-title" tabindex="-1">{ t.receipt_missing_heading }</h1>
-                <p>{ t.receipt_missing }</p>
+                <p>{ crate::texts::fill(t.receipt_missing, "days", &RECEIPT_DAYS.to_string()) }</p>
                 <p class="actions"><a class="button" href={format!("/check?lang={}", props.lang.as_str())}>{ t.check_link }</a></p>
             </section>
         };
@@ -79,6 +79,9 @@ fn ReceiptPage(props: &ReceiptPageProps) -> Html {
         </ContextProvider<Language>>
     }
 }
+
+/// How many days a receipt page shows its complaint after it was filed.
+pub const RECEIPT_DAYS: i64 = 7;
 
 /// The receipt of a complaint filed without JavaScript (`None`: the link is wrong or too old).
 pub async fn receipt(lang: Language, receipt: Option<ComplaintReceipt>) -> String {

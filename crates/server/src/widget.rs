@@ -17,8 +17,8 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names assets `name-<16 hex>.ext` (the wasm `…_bg.wasm`); the guide pack is
-/// `content-<12 hex>.txt`. Such a name changes whenever the content does.
+/// Trunk names assets `name-<16 hex>.ext` (the wasm `…_bg.wasm`); the guide files are
+/// `content-<guide>-<lang>-<12 hex>.txt`. Such a name changes whenever the content does.
 fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");

@@ -31,7 +31,7 @@ pub const FORM_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_UPLOAD_BYTES + 64 * 102
 /// Longest text field kept (the contract's limits are far below: a longer one is refused).
 const MAX_FIELD_CHARS: usize = 8 * 1024;
 /// How long a receipt page shows its complaint after it was filed.
-const RECEIPT_SECS: i64 = 7 * 24 * 3600;
+const RECEIPT_SECS: i64 = jmo_form::ssr::RECEIPT_DAYS * 24 * 3600;
 
 /// Puts `html` into the page's empty form slot of `kind` (the widget's `FormSlot`, drawn as
 /// `<div class="form-slot" data-kind="…"></div>`); `false` when the page has none.
