@@ -5,8 +5,10 @@
 //!  - Trunk's inline loader module moved into a file (the server allows the page's other inline
 //!    script and style by their hashes; it draws every page into `#app`, see docs/rendering.md);
 //!  - the widget's glue and wasm named after their final bytes (they are cached for good);
-//!  - no `modulepreload` of the snippets (the glue imports them; the connections are better
-//!    spent on the boot script and the wasm);
+//!  - nothing fetched before the first paint: the loader, the glue's `modulepreload` and the
+//!    wasm's `preload` become inert `<link data-boot=…>` tags that index.html's inline script
+//!    turns back on once the page has painted (no `modulepreload` of the snippets at all: the
+//!    glue imports them; the connections are better spent on the loader and the wasm);
 //!  - the `integrity` hashes of what was rewritten, recomputed;
 //!  - brotli and gzip copies of every text and wasm file.
 
@@ -39,7 +41,7 @@ pub fn finish(staging: &Path) -> Result<(), String> {
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let index = rename_by_final_content(staging, &index)?;
     let index = externalize_inline_modules(staging, &index)?;
-    let index = drop_snippet_preloads(&index);
+    let index = boot_after_first_paint(&index);
     let index = update_integrity(staging, &index)?;
     write(&index_path, &index)?;
     precompress(staging)
@@ -148,10 +150,13 @@ fn run(mut command: Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// Drops Trunk's `modulepreload` of wasm-bindgen's snippets (the JS the Rust code imports): the
-/// glue imports them, and it is preloaded itself. Over HTTP/1.1 a browser opens six connections
-/// to a host, and these small files took the ones the boot script and the wasm need at once.
-fn drop_snippet_preloads(index: &str) -> String {
+/// Keeps the widget's boot files from being fetched before the page has painted, so the question
+/// the server drew is shown as soon as its HTML is here (the wasm is downloaded after, not beside
+/// it): each `preload`/`modulepreload` link's `rel` becomes `data-boot` (index.html's inline
+/// script puts it back after the first paint). Drops the `modulepreload` of wasm-bindgen's
+/// snippets (the JS the Rust code imports): the glue imports them, and over HTTP/1.1 a browser
+/// opens six connections to a host, which these small files took from the loader and the wasm.
+fn boot_after_first_paint(index: &str) -> String {
     let mut out = String::with_capacity(index.len());
     let mut rest = index;
     while let Some(start) = rest.find("<link") {
@@ -159,9 +164,17 @@ fn drop_snippet_preloads(index: &str) -> String {
         let tag = &rest[start..end];
         out.push_str(&rest[..start]);
         let href = attr(tag, "href").map(|(f, t)| &tag[f..t]);
-        let snippet = href.is_some_and(|h| h.trim_start_matches("./").trim_start_matches('/').starts_with("snippets/")) && tag.contains("modulepreload");
-        if !snippet {
-            out.push_str(tag);
+        let rel = attr(tag, "rel").map(|(f, t)| (f, &tag[f..t]));
+        let snippet = href.is_some_and(|h| h.trim_start_matches("./").trim_start_matches('/').starts_with("snippets/"));
+        match rel {
+            Some((_, "modulepreload")) if snippet => {}
+            Some((value, "modulepreload" | "preload")) => {
+                let name = tag[..value].rfind("rel=").unwrap_or(0);
+                out.push_str(&tag[..name]);
+                out.push_str("data-boot=");
+                out.push_str(&tag[name + "rel=".len()..]);
+            }
+            _ => out.push_str(tag),
         }
         rest = &rest[end..];
     }
@@ -234,7 +247,7 @@ fn precompress(dir: &Path) -> Result<(), String> {
 }
 
 /// Moves each inline module `<script type="module">` (Trunk's loader) into its own file, so the
-/// page has one small inline script only (index.html's old-link redirect, allowed by its hash).
+/// page has one small inline script only (index.html's, allowed by its hash), which starts it.
 /// Tolerant of how the tag is written (minified HTML drops the quotes).
 fn externalize_inline_modules(staging: &Path, index: &str) -> Result<String, String> {
     let mut out = String::new();
@@ -250,7 +263,8 @@ fn externalize_inline_modules(staging: &Path, index: &str) -> Result<String, Str
             let script = rest[tag_end + 1..close].trim();
             let name = format!("loader-{:016x}.js", fnv(script.as_bytes()));
             write(&staging.join(&name), script)?;
-            out.push_str(&format!("<script type=\"module\" src=\"/{name}\"></script>"));
+            // Inert until the first paint, like the preloads (`boot_after_first_paint`).
+            out.push_str(&format!("<link data-boot=\"module\" href=\"/{name}\">"));
         }
         rest = &rest[close + "</script>".len()..];
     }
@@ -304,10 +318,15 @@ mod tests {
     }
 
     #[test]
-    fn drops_only_the_snippets_preloads() {
+    fn boot_files_wait_for_the_first_paint_and_snippets_are_not_preloaded() {
         let index = "<link href=./a.css rel=stylesheet><link crossorigin href=./w.js rel=modulepreload>\
-                     <link crossorigin href=./snippets/w-1/src/host.js integrity=sha384-x rel=modulepreload><title>t</title>";
-        assert_eq!(drop_snippet_preloads(index), "<link href=./a.css rel=stylesheet><link crossorigin href=./w.js rel=modulepreload><title>t</title>");
+                     <link crossorigin href=./snippets/w-1/src/host.js integrity=sha384-x rel=modulepreload>\
+                     <link as=fetch href=/w_bg.wasm rel=\"preload\" type=application/wasm><title>t</title>";
+        assert_eq!(
+            boot_after_first_paint(index),
+            "<link href=./a.css rel=stylesheet><link crossorigin href=./w.js data-boot=modulepreload>\
+             <link as=fetch href=/w_bg.wasm data-boot=\"preload\" type=application/wasm><title>t</title>"
+        );
     }
 
     #[test]
@@ -328,7 +347,7 @@ mod tests {
         let index = "<script>if(location.hash)x()</script><script type=module>import init from '/w.js';init()</script><script src=/a.js></script>";
         let out = externalize_inline_modules(&dir, index).unwrap();
         let name = format!("loader-{:016x}.js", fnv(b"import init from '/w.js';init()"));
-        assert_eq!(out, format!("<script>if(location.hash)x()</script><script type=\"module\" src=\"/{name}\"></script><script src=/a.js></script>"));
+        assert_eq!(out, format!("<script>if(location.hash)x()</script><link data-boot=\"module\" href=\"/{name}\"><script src=/a.js></script>"));
         assert_eq!(std::fs::read_to_string(dir.join(&name)).unwrap(), "import init from '/w.js';init()");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -45,7 +45,7 @@ pub fn deep_link(catalog: &Catalog) -> DeepLink<'_> {
 }
 
 /// The floor: the same pages, drawn by the same server, with no script at all — the widget's
-/// `index.html` without its scripts and preloads as the shell (its stylesheet stays inline), so
+/// `index.html` without its scripts, preloads and boot links as the shell (its stylesheet stays inline), so
 /// every page shows the same question as plain HTML and every answer is a page load. Serve `dir`
 /// as the server's widget folder. No view is written twice.
 pub fn write_static_site(dir: &Path, dist: &Path) {
@@ -59,7 +59,7 @@ pub fn write_static_site(dir: &Path, dist: &Path) {
     while let Some(start) = tail.find("<link") {
         let end = tail[start..].find('>').map(|i| start + i + 1).unwrap_or(tail.len());
         rest.push_str(&tail[..start]);
-        if !tail[start..end].contains("modulepreload") && !tail[start..end].contains("preload") {
+        if !tail[start..end].contains("preload") && !tail[start..end].contains("data-boot") {
             rest.push_str(&tail[start..end]);
         }
         tail = &tail[end..];
