@@ -67,7 +67,7 @@ pub const CHECK_PAGE: &str = "/check";
 pub const RECEIVED_PAGE: &str = "/received/";
 
 /// The query of a fixed page's address (`/check?lang=en` → `?lang=en`), if `address` is it.
-fn fixed_page<'a>(address: &'a str, page: &str) -> Option<&'a str> {
+pub fn fixed_page<'a>(address: &'a str, page: &str) -> Option<&'a str> {
     if page.ends_with('/') {
         let rest = address.strip_prefix(page)?;
         let (key, query) = rest.split_at(rest.find('?').unwrap_or(rest.len()));

@@ -141,10 +141,7 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
     let (date_guide, date_walk) = date_question(&content);
     let date_address = link_to(date_guide, &date_walk, Lang::Id);
     sample.push(("date question".into(), date_address.clone(), date_walk.current_node(date_guide).title.get(Lang::Id).to_owned()));
-    let (guide, escalation) = guides(catalog)
-        .into_iter()
-        .find_map(|g| walks_to_outcomes(g).into_iter().find(|w| matches!(w.current_node(g).kind, NodeKind::Escalate(_))).map(|w| (g, w)))
-        .unwrap();
+    let (guide, escalation) = jmo_testkit::guides::first_escalation(catalog);
     sample.push(("escalation".into(), link_to(guide, &escalation, Lang::Id), escalation.current_node(guide).title.get(Lang::Id).to_owned()));
     sample.push(("not found".into(), "/no-such-guide?lang=en".into(), shell_text(&content, "not_found_title", Lang::En)));
     // (Its heading is the form module's, drawn once the widget runs: the server holds its place.)
@@ -363,10 +360,7 @@ async fn without_javascript_a_complaint_is_filed_once_however_often_it_is_sent_a
     let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = no_js_page(&chrome).await;
-    let (guide, walk) = guides(catalog)
-        .into_iter()
-        .find_map(|g| walks_to_outcomes(g).into_iter().find(|w| matches!(w.current_node(g).kind, NodeKind::Escalate(_))).map(|w| (g, w)))
-        .unwrap();
+    let (guide, walk) = jmo_testkit::guides::first_escalation(catalog);
     let address = link_to(guide, &walk, Lang::Id);
 
     within(Duration::from_secs(90), "the complaint form without JavaScript", async {
@@ -489,10 +483,7 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
     let page = no_js_page(&chrome).await;
     let (date_guide, date_walk) = date_question(&content);
     let login = catalog.guide("login").unwrap();
-    let (escalation_guide, escalation) = guides(catalog)
-        .into_iter()
-        .find_map(|g| walks_to_outcomes(g).into_iter().find(|w| matches!(w.current_node(g).kind, NodeKind::Escalate(_))).map(|w| (g, w)))
-        .unwrap();
+    let (escalation_guide, escalation) = jmo_testkit::guides::first_escalation(catalog);
 
     let violations = within(Duration::from_secs(120), "the audit without JavaScript", async {
         let mut violations = Vec::new();

@@ -33,6 +33,17 @@ impl LookupError {
         }
     }
 
+    /// The error a [`LookupError::code`] stands for.
+    pub fn from_code(code: &str) -> LookupError {
+        match code {
+            jmo_contract::codes::NOT_FOUND => LookupError::NotFound,
+            jmo_contract::codes::RATE_LIMITED => LookupError::RateLimited,
+            "network" => LookupError::Network,
+            "timeout" => LookupError::Timeout,
+            other => LookupError::Other(other.to_owned()),
+        }
+    }
+
     /// Asking again later may work.
     pub fn retryable(&self) -> bool {
         !matches!(self, LookupError::NotFound)

@@ -9,7 +9,7 @@ mod fields;
 pub use fields::focus;
 mod images;
 
-pub use check_screen::CheckScreen;
+pub use check_screen::{CheckProps, CheckScreen, CheckStart, Lookup};
 pub use complaint_form::{ComplaintForm, Post, Start, KEY_FIELD};
 pub use complaints::Complaints;
 pub use delivery_status::{DeliveryStatus, Receipt};

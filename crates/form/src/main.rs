@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use jmo_form::components::{CheckScreen, ComplaintForm, Complaints, Start};
+use jmo_form::components::{CheckProps, CheckScreen, ComplaintForm, Complaints, Start};
 use jmo_form::context::FormContext;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -44,13 +44,14 @@ pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
     // The form the server drew in its place (a page without JavaScript until now): what was
     // typed there, its messages and its focus carry over.
     let start = Start { focus: jmo_form::page::focused_in(&root), ..jmo_form::page::server_form(&root).unwrap_or_default() };
+    let check = CheckProps { post: None, start: jmo_form::page::server_check(&root) };
     root.set_inner_html("");
     let mounted = match kind {
         "form" => {
             let ctx = Rc::new(FormContext::parse(context));
             Mounted::Form(yew::Renderer::<FormApp>::with_root_and_props(root, FormAppProps { ctx, start }).render())
         }
-        "check" => Mounted::Check(yew::Renderer::<CheckScreen>::with_root(root).render()),
+        "check" => Mounted::Check(yew::Renderer::<CheckScreen>::with_root_and_props(root, check).render()),
         _ => Mounted::Complaints(yew::Renderer::<Complaints>::with_root(root).render()),
     };
     let handle = NEXT_HANDLE.with(|n| {

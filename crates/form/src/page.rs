@@ -77,6 +77,20 @@ pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> 
 }
 
 /// The id of the focused element, if it is inside `root`.
+/// The check screen the server drew in `root` for a page without JavaScript (`ssr::check`): what
+/// was typed and what the lookup found, for the module to start from.
+pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckStart> {
+    use wasm_bindgen::JsCast;
+    let form = root.query_selector("form#check-form").ok()??;
+    let value = |id: &str| {
+        form.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+    };
+    let result = root.query_selector("#check-result").ok().flatten();
+    let data = |name: &str| result.as_ref().and_then(|r| r.get_attribute(name));
+    let lookup = crate::components::Lookup::from_data(data("data-lookup").as_deref(), data("data-status").as_deref());
+    Some(crate::components::CheckStart { ticket: value("check-ticket"), last4: value("check-last4"), lookup })
+}
+
 pub fn focused_in(root: &web_sys::Element) -> Option<String> {
     let active = web_sys::window()?.document()?.active_element()?;
     (root.contains(Some(&active)) && !active.id().is_empty()).then(|| active.id())

@@ -1,13 +1,14 @@
 //! The form drawn by the server (feature `ssr`), with the same components the module runs: for a
 //! page without JavaScript, an escalation's form that posts to the server, the same form again
-//! with the contract's messages, and the receipt of a complaint filed that way.
+//! with the contract's messages, the receipt of a complaint filed that way, and "check my
+//! complaint" posting its ticket and digits to the server (answered with what it found).
 
 use std::rc::Rc;
 
 use jmo_contract::{ComplaintReceipt, Language};
 use yew::prelude::*;
 
-use crate::components::{ComplaintForm, Post, Receipt, Start};
+use crate::components::{CheckScreen, CheckStart, ComplaintForm, Post, Receipt, Start};
 use crate::context::FormContext;
 use crate::draft::{Draft, Problem};
 use crate::texts::texts;
@@ -86,4 +87,26 @@ pub const RECEIPT_DAYS: i64 = 7;
 /// The receipt of a complaint filed without JavaScript (`None`: the link is wrong or too old).
 pub async fn receipt(lang: Language, receipt: Option<ComplaintReceipt>) -> String {
     STYLES.to_owned() + &yew::ServerRenderer::<ReceiptPage>::with_props(move || ReceiptPageProps { lang, receipt }).hydratable(false).render().await
+}
+
+#[derive(Properties, PartialEq)]
+struct CheckPageProps {
+    lang: Language,
+    action: String,
+    start: CheckStart,
+}
+
+#[function_component]
+fn CheckPage(props: &CheckPageProps) -> Html {
+    html! {
+        <ContextProvider<Language> context={props.lang}>
+            <CheckScreen post={AttrValue::from(props.action.clone())} start={props.start.clone()} />
+        </ContextProvider<Language>>
+    }
+}
+
+/// "Check my complaint" posting to `action` (its own address), starting from `start`: empty, or
+/// what was posted and what the lookup found.
+pub async fn check(lang: Language, action: String, start: CheckStart) -> String {
+    STYLES.to_owned() + &yew::ServerRenderer::<CheckPage>::with_props(move || CheckPageProps { lang, action, start }).hydratable(false).render().await
 }

@@ -114,7 +114,7 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
     // Every address that is not a file is a page of the widget, drawn here.
     // A complaint form posted without JavaScript carries its photos as the camera took them.
     let page = any(pages::handle)
-        .with_state::<()>(pages::Pages { shell: shell.clone(), app, complaints: limiters.complaints.clone() })
+        .with_state::<()>(pages::Pages { shell: shell.clone(), app, complaints: limiters.complaints.clone(), lookups: limiters.lookups.clone() })
         .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(pages::FORM_BODY_LIMIT))
         .layer(CompressionLayer::new());
     let files = ServeDir::new(&config.widget_dir)

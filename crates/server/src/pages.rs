@@ -3,8 +3,9 @@
 //! `/login/otp_missing?a=…`, `/check`) gets its page, with the question and its answer links in
 //! the first bytes; the wasm takes it over in the browser. Without JavaScript the links are plain
 //! links, a date question is a form posted here (the date never goes into a URL), and so is an
-//! escalation's complaint form ([`complaint`]).
+//! escalation's complaint form ([`complaint`]) and "check my complaint" ([`check`]).
 
+mod check;
 mod complaint;
 
 pub use complaint::FORM_BODY_LIMIT;
@@ -21,7 +22,7 @@ use jmo_guide::date::Date;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::NodeKind;
 use jmo_selfhelp::components::{answer_date, DateProblem, RefusedDate};
-use jmo_selfhelp::state::Opening;
+use jmo_selfhelp::state::{fixed_page, Opening, CHECK_PAGE};
 use sha2::Digest as _;
 
 /// Longest body a date form may post (`date=YYYY-MM-DD` is 15 bytes).
@@ -122,6 +123,8 @@ pub struct Pages {
     pub app: crate::state::AppState,
     /// A complaint form posted counts like a complaint sent to the API.
     pub complaints: crate::limits::IpLimit,
+    /// A check form posted counts like a lookup through the API.
+    pub lookups: crate::limits::IpLimit,
 }
 
 /// Any request that is not for a file: a page.
@@ -136,6 +139,7 @@ pub async fn handle(State(pages): State<Pages>, request: Request) -> Response {
     }
     match *request.method() {
         Method::GET | Method::HEAD => render(shell, Opening::new(address, today()), None, Slot::Fresh).await,
+        Method::POST if fixed_page(&address, CHECK_PAGE).is_some() => check::post(&pages, address, request).await,
         Method::POST => match complaint::escalation(&address) {
             Some(escalation) => complaint::post(&pages, address, escalation, request).await,
             None => answer(shell, address, request.into_body()).await,
@@ -151,13 +155,16 @@ pub async fn handle(State(pages): State<Pages>, request: Request) -> Response {
 async fn render(pages: &Pages, opening: Opening, status: Option<StatusCode>, slot: Slot) -> Response {
     let address = opening.address.clone();
     let mut page = jmo_selfhelp::ssr::render(opening).await;
+    // A page that echoes what was posted (a refused form: name, NIK, phone) is kept like a receipt.
+    let echoes_a_post = matches!(slot, Slot::Refused { .. } | Slot::Checked(_)) || status == Some(StatusCode::UNPROCESSABLE_ENTITY);
     let filled = complaint::fill(&pages.app, &address, &mut page, slot).await;
     let status = status.or(filled).unwrap_or(if page.found { StatusCode::OK } else { StatusCode::NOT_FOUND });
     let mut response = (status, pages.shell.page(&page)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     // A receipt names a ticket: kept out of shared caches and the browser's.
-    let cache = if address.starts_with(jmo_selfhelp::state::RECEIVED_PAGE) { "no-store" } else { "no-cache" };
+    let private = echoes_a_post || address.starts_with(jmo_selfhelp::state::RECEIVED_PAGE);
+    let cache = if private { "no-store" } else { "no-cache" };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(page.lang));
     response

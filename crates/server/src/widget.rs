@@ -10,7 +10,8 @@ use axum::response::Response;
 pub async fn cache_control(request: Request, next: Next) -> Response {
     let immutable = is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    if response.status().is_success() {
+    // A page that chose its own (a receipt, a posted form's answer: `no-store`) keeps it.
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
         let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }

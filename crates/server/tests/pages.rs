@@ -194,18 +194,10 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
-/// The first escalation of the shipped guides (the shortest walk to it) and its page's address.
-fn escalation_address(lang: Lang) -> (String, &'static jmo_guide::Guide) {
-    let catalog = jmo_selfhelp::content::bundled();
-    catalog
-        .guides
-        .iter()
-        .find_map(|g| {
-            let index = g.nodes.iter().position(|n| matches!(n.kind, NodeKind::Escalate(_)))?;
-            let walk = Walk::shortest_to(g, index)?;
-            Some((Link::to_step(g, &walk).with_lang(Some(lang)).encode(), g))
-        })
-        .expect("an escalation")
+/// The first escalation's page.
+fn escalation_address(lang: Lang) -> String {
+    let (guide, walk) = jmo_testkit::guides::first_escalation(jmo_selfhelp::content::bundled());
+    Link::to_step(guide, &walk).with_lang(Some(lang)).encode()
 }
 
 /// The form's hidden key in a page.
@@ -245,7 +237,7 @@ async fn stored_complaints(s: &Server) -> Vec<serde_json::Value> {
 async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_its_receipt() {
     let (_w, _db, s) = pages_server();
     for lang in [Lang::Id, Lang::En] {
-        let (address, _) = escalation_address(lang);
+        let address = escalation_address(lang);
         let (status, html) = page(&s, &address).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(&format!("method=\"post\" action=\"{address}\"")) && html.contains("enctype=\"multipart/form-data\""), "{address}: a form posted to its page: {}", &html[html.find("form-slot").unwrap_or(0)..][..300.min(html.len() - html.find("form-slot").unwrap_or(0))]);
@@ -257,7 +249,7 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
         assert_ne!(form_key(&html), form_key(&page(&s, &address).await.1));
     }
 
-    let (address, _) = escalation_address(Lang::En);
+    let address = escalation_address(Lang::En);
     let key = form_key(&page(&s, &address).await.1);
     // Submitted twice (a double tap, or a retry after a timeout): one complaint, the same receipt.
     let first = post_form(&s, &address, filled_form(&key, "Siti Aminah")).await;
@@ -267,6 +259,8 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
     assert_eq!(second.headers()["location"], receipt_at.as_str());
     assert_eq!(receipt_at, format!("/received/{key}?lang=en"));
     assert_eq!(stored_complaints(&s).await.len(), 1, "stored exactly once");
+    let res = no_redirects().get(s.url(&receipt_at)).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store", "a receipt is kept out of every cache");
     let (status, receipt) = page(&s, &receipt_at).await;
     assert_eq!(status, StatusCode::OK);
     let ticket = stored_complaints(&s).await[0]["ticket"].as_str().unwrap().to_owned();
@@ -289,12 +283,14 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
 #[tokio::test]
 async fn a_refused_complaint_form_shows_the_messages_beside_the_fields_and_keeps_what_was_typed() {
     let (_w, _db, s) = pages_server();
-    let (address, _) = escalation_address(Lang::Id);
+    let address = escalation_address(Lang::Id);
     let key = form_key(&page(&s, &address).await.1);
     let form = filled_form(&key, "Siti Aminah").text("field-nik", "1234").text("field-phone", "abc");
     // reqwest keeps both parts of a name; the server takes the last, as browsers send one.
     let res = post_form(&s, &address, form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // It shows the name, NIK and phone typed: kept out of every cache, the browser's too.
+    assert_eq!(res.headers()["cache-control"], "no-store");
     let html = unescape(&res.text().await.unwrap());
     assert!(html.contains("id=\"error-summary\""), "an error summary");
     assert!(html.contains("id=\"field-nik-error\"") && html.contains("id=\"field-phone-error\""), "messages beside the fields");
@@ -318,7 +314,7 @@ async fn a_refused_complaint_form_shows_the_messages_beside_the_fields_and_keeps
 #[tokio::test]
 async fn photos_posted_without_javascript_are_shrunk_like_the_browser_form_does_and_oversized_ones_refused() {
     let (_w, _db, s) = pages_server();
-    let (address, _) = escalation_address(Lang::En);
+    let address = escalation_address(Lang::En);
     let key = form_key(&page(&s, &address).await.1);
     let photo = |bytes: Vec<u8>| reqwest::multipart::Part::bytes(bytes).file_name("photo.png").mime_str("image/png").unwrap();
     // Over the pixel limit: the page again with the message, nothing stored.
@@ -340,4 +336,48 @@ async fn photos_posted_without_javascript_are_shrunk_like_the_browser_form_does_
     let bytes = support::scenarios::staff_get(&s, &format!("/api/v1/staff/attachments/{id}")).await.bytes().await.unwrap();
     let image = image::load_from_memory(&bytes).unwrap();
     assert_eq!((image.width(), image.height()), (1600, 900), "the long side at the browser form's 1600 px");
+}
+
+#[tokio::test]
+async fn a_complaint_is_checked_without_javascript_by_a_form_posted_to_the_check_page() {
+    let (_w, _db, s) = pages_server();
+    let address = escalation_address(Lang::En);
+    let key = form_key(&page(&s, &address).await.1);
+    assert_eq!(post_form(&s, &address, filled_form(&key, "Siti Aminah")).await.status(), StatusCode::SEE_OTHER);
+    let ticket = stored_complaints(&s).await[0]["ticket"].as_str().unwrap().to_owned();
+
+    let (status, html) = page(&s, "/check?lang=en").await;
+    assert_eq!(status, StatusCode::OK);
+    let form = &html[html.find("id=\"check-form\"").map(|i| html[..i].rfind('<').unwrap()).expect("the check form")..];
+    let form_tag = &form[..form.find('>').unwrap()];
+    assert!(form_tag.contains("method=\"post\"") && form_tag.contains("action=\"/check?lang=en\""), "{form_tag}");
+
+    let check = |ticket: String, last4: &str| {
+        let body = form_urlencoded::Serializer::new(String::new()).append_pair("ticket", &ticket).append_pair("last4", last4).finish();
+        let s = &s;
+        async move {
+            let res = no_redirects().post(s.url("/check?lang=en")).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+            let (status, cache) = (res.status(), res.headers()["cache-control"].to_str().unwrap().to_owned());
+            (status, cache, unescape(&res.text().await.unwrap()))
+        }
+    };
+    // Typed as a person would (lower case): found, with its state; the digits never in a URL.
+    let (status, cache, html) = check(ticket.to_lowercase(), "7890").await;
+    assert_eq!((status, cache.as_str()), (StatusCode::OK, "no-store"));
+    assert!(html.contains(&format!("<strong>{ticket}</strong>")), "the ticket is shown");
+    assert!(html.contains("Received, waiting for staff"), "its state is shown");
+    assert!(html.contains("data-lookup=\"found\""), "the widget takes the result over");
+
+    // Wrong digits: the same answer as an unknown ticket, with what was typed kept.
+    let (status, _, html) = check(ticket.clone(), "0000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("No complaint was found") && html.contains(&format!("value=\"{ticket}\"")), "typed ticket kept");
+    // Not 4 digits: said so, nothing looked up.
+    let (status, _, html) = check(ticket.clone(), "12a").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Please enter the last 4 digits"), "the digits' message");
+    // Not a form at all: the page again with the message, never a 5xx.
+    let res = no_redirects().post(s.url("/check")).body(vec![0xff_u8; 9000]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"check-form\""));
 }

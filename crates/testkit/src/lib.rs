@@ -10,11 +10,13 @@
 //! - [`postgres`]: a throwaway PostgreSQL server on loopback.
 //! - [`db`]: the complaints as the server's SQLite file holds them, read without the server.
 //! - [`http`]: a small blocking HTTP/1.1 client over std sockets.
+//! - [`guides`]: steps of the shipped guides that tests open by address.
 //!
 //! Everything but [`db::stored_complaints`] and [`proxy::FaultProxy::wait_until`] is blocking
 //! (std processes, threads and sockets), so tests on threads and tests on tokio use the same kit.
 
 pub mod db;
+pub mod guides;
 pub mod http;
 pub mod postgres;
 pub mod proxy;

@@ -18,7 +18,7 @@ use jmo_form::ssr::Refused;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
 use jmo_guide::{Guide, NodeKind};
-use jmo_selfhelp::state::{Opening, RECEIVED_PAGE};
+use jmo_selfhelp::state::{fixed_page, Opening, CHECK_PAGE, RECEIVED_PAGE};
 
 use super::Pages;
 use crate::clock;
@@ -51,6 +51,8 @@ pub enum Slot {
     Fresh,
     /// The form as posted and refused, keeping its key.
     Refused { key: String, refused: Box<Refused> },
+    /// The check form as posted, with what the lookup found.
+    Checked(Box<jmo_form::components::CheckStart>),
 }
 
 /// The escalation an address shows, if it is one.
@@ -66,18 +68,25 @@ fn language(code: &str) -> Language {
     Language::parse(code).unwrap_or(Language::Id)
 }
 
-/// Fills the form slot of an escalation page, or the receipt slot of a receipt page; the status
+/// Fills the form slot of an escalation page, the check page's slot, or the receipt slot of a
+/// receipt page; the status
 /// the page should have when that differs from the rendered page's (a receipt that is gone).
 pub async fn fill(app: &AppState, address: &str, page: &mut jmo_selfhelp::ssr::Page, slot: Slot) -> Option<StatusCode> {
     let lang = language(page.lang);
     if let Some((guide, walk, _)) = escalation(address) {
         let (key, refused) = match slot {
-            Slot::Fresh => (uuid::Uuid::new_v4().hyphenated().to_string(), None),
             Slot::Refused { key, refused } => (key, Some(*refused)),
+            Slot::Fresh | Slot::Checked(_) => (uuid::Uuid::new_v4().hyphenated().to_string(), None),
         };
         let action = address.to_owned();
         let form = jmo_form::ssr::form(&jmo_selfhelp::components::form_context(guide, &walk), lang, action, key, refused).await;
         fill_slot(&mut page.body, "form", &form);
+        return None;
+    }
+    if fixed_page(address, CHECK_PAGE).is_some() {
+        let start = if let Slot::Checked(start) = slot { *start } else { Default::default() };
+        let html = jmo_form::ssr::check(lang, address.to_owned(), start).await;
+        fill_slot(&mut page.body, "check", &html);
         return None;
     }
     if let Some(key) = address.strip_prefix(RECEIVED_PAGE) {

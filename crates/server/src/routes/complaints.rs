@@ -226,7 +226,7 @@ fn check_last4(last4: String) -> Result<String, ApiError> {
     Ok(last4)
 }
 
-async fn look_up(app: &AppState, client: Option<ClientAddr>, ticket: &str, last4: &str) -> Result<Json<TicketStatus>, ApiError> {
+pub(crate) async fn look_up(app: &AppState, client: Option<ClientAddr>, ticket: &str, last4: &str) -> Result<Json<TicketStatus>, ApiError> {
     let now = clock::now();
     let normalized = normalize_ticket(ticket);
     let client_key = client.map(|c| c.key().to_string());
