@@ -2,7 +2,7 @@
 //!  - the files of the guides the widget downloads, one per guide and language;
 //!  - in release builds, a second, stricter wasm-opt pass and terser on wasm-bindgen's JS glue
 //!    and snippets (Trunk's own JS minifier gives up on them): the first load has a 100 KB budget;
-//!  - Trunk's inline loader module moved into a file (the server allows the page's other inline
+//!  - index.html's inline script minified (release builds), and Trunk's inline loader module moved into a file (the server allows the page's other inline
 //!    script and style by their hashes; it draws every page into `#app`, see docs/rendering.md);
 //!  - the widget's glue and wasm named after their final bytes (they are cached for good);
 //!  - nothing fetched before the first paint: the loader, the glue's `modulepreload` and the
@@ -26,7 +26,8 @@ pub fn finish(staging: &Path) -> Result<(), String> {
     }
 
     // Release builds only: a debug build (`trunk serve`) keeps its names and readable JS.
-    if std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release") {
+    let release = std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release");
+    if release {
         for (js, wasm) in wasm_bindgen_outputs(staging)? {
             optimize_wasm(&wasm)?;
             minify_js(&js, true)?;
@@ -39,6 +40,7 @@ pub fn finish(staging: &Path) -> Result<(), String> {
 
     let index_path = staging.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
+    let index = if release { minify_inline_scripts(staging, &index)? } else { index };
     let index = rename_by_final_content(staging, &index)?;
     let index = externalize_inline_modules(staging, &index)?;
     let index = boot_after_first_paint(&index);
@@ -244,6 +246,33 @@ fn precompress(dir: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Minifies index.html's inline classic scripts with terser (Trunk's minifier leaves them as
+/// written, comments and all; the server hashes what it serves).
+fn minify_inline_scripts(staging: &Path, index: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = index;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = rest[start..].find('>').map(|i| start + i).ok_or("unclosed <script> tag")?;
+        let close = rest[tag_end..].find("</script>").map(|i| tag_end + i).ok_or("unclosed <script>")?;
+        out.push_str(&rest[..=tag_end]);
+        let (tag, script) = (&rest[start..=tag_end], &rest[tag_end + 1..close]);
+        if tag.contains("src=") || tag.contains("module") || script.trim().is_empty() {
+            out.push_str(script);
+        } else {
+            let path = staging.join("inline-script.tmp.js");
+            write(&path, script)?;
+            minify_js(&path, false)?;
+            let minified = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.push_str(minified.trim_end().trim_end_matches(';'));
+        }
+        out.push_str("</script>");
+        rest = &rest[close + "</script>".len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Moves each inline module `<script type="module">` (Trunk's loader) into its own file, so the

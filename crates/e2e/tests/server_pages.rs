@@ -229,6 +229,21 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
         let shown = eval(&page, "[document.getElementById('date-error')?.textContent, document.getElementById('date-input').value]").await.unwrap();
         assert_eq!(shown, serde_json::json!([step_text(&content, "date_in_future", Lang::Id), "2999-01-01"]), "refused date after the take-over");
 
+        // "Check my complaint" sent before the form module was here: the module starts from what
+        // the server answered, with what was typed.
+        open_held(&page, &server, "/check?lang=en").await;
+        eval(&page, "(document.getElementById('check-ticket').value = 'JMO-7K3M-9QX2-ABCD-EF01', document.getElementById('check-last4').value = '1234', document.getElementById('check-form').submit(), 1)").await.unwrap();
+        wait_for(&page, "document.readyState !== 'loading' && document.getElementById('check-result')?.dataset.lookup === 'not_found' && typeof window.__release === 'function'", "the server's answer to the check")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        eval(&page, "(window.__release(), 1)").await.unwrap();
+        wait_taken_over(&page, "checked").await.unwrap_or_else(|e| panic!("{e}"));
+        eval(&page, "(window.__releaseModules(), 1)").await.unwrap();
+        wait_for(&page, "!!document.querySelector('.form-slot #check-form:not([method])')", "the module's check form in place of the server's").await.unwrap_or_else(|e| panic!("{e}"));
+        let kept = eval(&page, "[document.getElementById('check-ticket').value, document.getElementById('check-last4').value, document.getElementById('check-result').textContent.trim()]").await.unwrap();
+        assert_eq!(serde_json::json!([kept[0], kept[1]]), serde_json::json!(["JMO-7K3M-9QX2-ABCD-EF01", "1234"]), "what was typed into the server's check form");
+        assert!(kept[2].as_str().unwrap().starts_with("No complaint was found"), "the server's answer after the take-over: {kept}");
+
         println!(
             "take-over: {} pages identical before and after (and a refused date's), focus kept on {focused}, scroll on {scrolled}, a typed date on 1 ({:.1} s)",
             sample.len(),
@@ -394,7 +409,20 @@ async fn without_javascript_a_complaint_is_filed_once_however_often_it_is_sent_a
         let stored = jmo_testkit::db::stored_complaints(&server.sqlite_file().unwrap()).await.unwrap();
         assert_eq!(stored.len(), 1, "filed once");
         assert_eq!(serde_json::json!(stored[0].ticket), ticket);
-        println!("no JavaScript: a complaint refused, then filed once though sent twice ({:.1} s)", started.elapsed().as_secs_f64());
+
+        // Its status, checked with a form too: the ticket and the digits never in the address.
+        load(&page, &server.url("/check?lang=id")).await.unwrap();
+        wait_for(&page, "document.readyState === 'complete' && !!document.querySelector('#check-form[method=post]')", "the server's check form").await.unwrap();
+        type_text(&page, "#check-ticket", &ticket.as_str().unwrap().to_lowercase()).await.unwrap();
+        type_text(&page, "#check-last4", "7890").await.unwrap();
+        eval(&page, old).await.unwrap();
+        mouse_click(&page, "#check-submit").await.unwrap();
+        wait_for(&page, "document.body !== window.__old && document.readyState === 'complete' && document.getElementById('check-result')?.dataset.lookup === 'found'", "the complaint's status").await.unwrap_or_else(|e| panic!("{e}"));
+        let shown = eval(&page, "[document.getElementById('check-result').textContent, location.href]").await.unwrap();
+        let (result, url) = (shown[0].as_str().unwrap(), shown[1].as_str().unwrap());
+        assert!(result.contains(ticket.as_str().unwrap()) && result.contains("Diterima, menunggu petugas"), "the status: {result}");
+        assert!(!url.contains("7890") && !url.to_lowercase().contains(&ticket.as_str().unwrap().to_lowercase()), "the address {url}");
+        println!("no JavaScript: a complaint refused, then filed once though sent twice, then its status checked ({:.1} s)", started.elapsed().as_secs_f64());
     })
     .await;
     chrome.close().await;
@@ -491,7 +519,7 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
         for lang in Lang::ALL {
             let code = lang.code();
             let step = link_to(login, &Walk::start(login).choose_index(login, 0).unwrap(), lang);
-            for (name, address) in [("start", format!("/?lang={code}")), ("a step", step), ("not found", format!("/no-such-guide?lang={code}")), ("refused date", link_to(date_guide, &date_walk, lang)), ("refused complaint", link_to(escalation_guide, &escalation, lang))] {
+            for (name, address) in [("start", format!("/?lang={code}")), ("a step", step), ("not found", format!("/no-such-guide?lang={code}")), ("refused date", link_to(date_guide, &date_walk, lang)), ("refused complaint", link_to(escalation_guide, &escalation, lang)), ("check", format!("/check?lang={code}"))] {
                 let name = format!("{name} without JavaScript ({code})");
                 load(&page, &server.url(&address)).await.unwrap();
                 wait_for(&page, "!!document.getElementById('screen-title')", &name).await.unwrap();
@@ -505,6 +533,12 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
                     eval(&page, "(window.__old = document.body, 1)").await.unwrap();
                     mouse_click(&page, "#complaint-submit").await.unwrap();
                     wait_for(&page, "document.body !== window.__old && document.readyState === 'complete' && !!document.getElementById('error-summary')", &name).await.unwrap();
+                }
+                // The check form, sent empty: answered with its message.
+                if name.starts_with("check") {
+                    eval(&page, "(window.__old = document.body, 1)").await.unwrap();
+                    mouse_click(&page, "#check-submit").await.unwrap();
+                    wait_for(&page, "document.body !== window.__old && document.readyState === 'complete' && !!document.getElementById('check-result')?.dataset.lookup", &name).await.unwrap();
                 }
                 assert_eq!(eval(&page, "typeof window.wasmBindings").await.unwrap(), "undefined", "{name}: scripts ran");
                 // axe needs timers and promises: scripts on for the audit only (the page's own

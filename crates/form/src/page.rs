@@ -78,7 +78,7 @@ pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> 
 
 /// The id of the focused element, if it is inside `root`.
 /// The check screen the server drew in `root` for a page without JavaScript (`ssr::check`): what
-/// was typed and what the lookup found, for the module to start from.
+/// was typed and what the lookup found, for the module to start from (`None` while it is empty).
 pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckStart> {
     use wasm_bindgen::JsCast;
     let form = root.query_selector("form#check-form").ok()??;
@@ -88,7 +88,9 @@ pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckS
     let result = root.query_selector("#check-result").ok().flatten();
     let data = |name: &str| result.as_ref().and_then(|r| r.get_attribute(name));
     let lookup = crate::components::Lookup::from_data(data("data-lookup").as_deref(), data("data-status").as_deref());
-    Some(crate::components::CheckStart { ticket: value("check-ticket"), last4: value("check-last4"), lookup })
+    let start = crate::components::CheckStart { ticket: value("check-ticket"), last4: value("check-last4"), lookup };
+    // Untouched: the module prefills it from this device's last complaint instead.
+    (start != Default::default()).then_some(start)
 }
 
 pub fn focused_in(root: &web_sys::Element) -> Option<String> {

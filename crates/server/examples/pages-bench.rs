@@ -2,7 +2,10 @@
 //!  1. renders the deepest step of the longest guide in-process, one after another → median and
 //!     p99 per page (the budget: ≤ 1 ms median);
 //!  2. the same page over HTTP from the running server on loopback, with concurrent clients
-//!     (closed loop, gzip asked for, as a phone would) → pages/s, p50/p99.
+//!     (closed loop, gzip asked for, as a phone would) → pages/s, p50/p99;
+//!  3. every step of every guide in both languages (and the check page) as sent, gzip: the HTML
+//!     and CSS that show a step (the CSS is inlined) against one TCP initial window (14 KB), and
+//!     the pages that still wait for a stylesheet (the escalations' form.css).
 //!
 //! cargo run -p jmo-selfhelp-server --profile server --example pages-bench -- [--seconds 5] [--clients 16]
 
@@ -106,8 +109,59 @@ async fn main() {
         percentile(&all, 0.5).as_secs_f64() * 1e3,
         percentile(&all, 0.99).as_secs_f64() * 1e3
     );
+    page_sizes(&client, running.addr).await;
     let _ = running.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One TCP initial window (10 segments of about 1.4 KB): what arrives in the first round trip.
+const FIRST_WINDOW_BYTES: usize = 14 * 1024;
+
+async fn page_sizes(client: &reqwest::Client, addr: std::net::SocketAddr) {
+    let catalog = jmo_selfhelp::content::bundled();
+    let mut addresses = Vec::new();
+    for lang in jmo_guide::Lang::ALL {
+        addresses.push(format!("/?lang={}", lang.code()));
+        addresses.push(format!("/check?lang={}", lang.code()));
+        for guide in catalog.guides.iter() {
+            for index in 0..guide.nodes.len() {
+                if let Some(walk) = Walk::shortest_to(guide, index) {
+                    addresses.push(Link::to_step(guide, &walk).with_lang(Some(lang)).encode());
+                }
+            }
+        }
+    }
+    let mut sizes = Vec::new();
+    let mut waiting_for_css = 0;
+    for address in &addresses {
+        let res = client.get(format!("http://{addr}{address}")).header("Accept-Encoding", "gzip").send().await.expect("an answer");
+        assert!(res.status().is_success(), "{address}: {}", res.status());
+        let body = res.bytes().await.expect("a body");
+        let html = String::from_utf8_lossy(&gunzip(&body)).into_owned();
+        if html.contains("rel=\"stylesheet\"") || html.contains("rel=stylesheet") {
+            waiting_for_css += 1;
+        }
+        sizes.push((body.len(), address.clone()));
+    }
+    sizes.sort();
+    let (largest, at) = sizes.last().cloned().unwrap_or_default();
+    let over = sizes.iter().filter(|(n, _)| *n > FIRST_WINDOW_BYTES).count();
+    println!(
+        "pages as sent (gzip), {} pages: median {:.1} KB, largest {:.1} KB ({at}); {over} over the {} KB first window [{}]; {waiting_for_css} wait for a stylesheet after the HTML [{}]",
+        sizes.len(),
+        sizes[sizes.len() / 2].0 as f64 / 1024.0,
+        largest as f64 / 1024.0,
+        FIRST_WINDOW_BYTES / 1024,
+        if over == 0 { "ok" } else { "MISSED" },
+        if waiting_for_css == 0 { "ok" } else { "MISSED" },
+    );
+}
+
+/// The page's text from its gzip body (the server compresses pages itself).
+fn gunzip(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::GzDecoder::new(body);
+    std::io::Read::read_to_end(&mut decoder, &mut out).map(|_| out).unwrap_or_else(|_| body.to_vec())
 }
 
 fn tempfile_dir() -> std::path::PathBuf {
