@@ -812,7 +812,8 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
 
         click(page, "[data-complaint-state=delivered] a[href='/check?lang=id']").await.unwrap();
         heading_is(page, &rig.text("check_heading", Lang::Id), "the check screen").await;
-        wait_for(page, "!!document.getElementById('check-submit')", "the check form").await.unwrap();
+        // The module's form (the server's plain one, `method=post`, shows until it is here).
+        wait_for(page, "!!document.querySelector('#check-form:not([method]) #check-submit')", "the check form").await.unwrap();
         let prefilled = eval(page, "[document.getElementById('check-ticket').value, document.getElementById('check-last4').value]").await.unwrap();
         assert_eq!(prefilled, json!([ticket, SITI_LAST4]), "the check form is not prefilled from the delivered complaint");
 
