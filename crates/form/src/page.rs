@@ -76,7 +76,6 @@ pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> 
     Some(crate::components::Start { draft: Some(draft), problems, replacing: None, focus: None })
 }
 
-/// The id of the focused element, if it is inside `root`.
 /// The check screen the server drew in `root` for a page without JavaScript (`ssr::check`): what
 /// was typed and what the lookup found, for the module to start from (`None` while it is empty).
 pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckStart> {
@@ -93,6 +92,7 @@ pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckS
     (start != Default::default()).then_some(start)
 }
 
+/// The id of the focused element, if it is inside `root`.
 pub fn focused_in(root: &web_sys::Element) -> Option<String> {
     let active = web_sys::window()?.document()?.active_element()?;
     (root.contains(Some(&active)) && !active.id().is_empty()).then(|| active.id())

@@ -28,9 +28,11 @@ pub async fn post(pages: &Pages, address: String, request: Request) -> Response 
     let field = |name: &str| form_urlencoded::parse(&body).find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let ticket: String = field("ticket").chars().take(MAX_TICKET_CHARS).collect();
     let last4: String = field("last4").chars().take(4 + 1).collect();
+    // The API's own check of the digits.
+    let digits = complaints::check_last4(last4.clone());
     let (lookup, status, wait) = if let Some(wait) = limited {
         (Lookup::Failed(LookupError::RateLimited), StatusCode::TOO_MANY_REQUESTS, Some(wait))
-    } else if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
+    } else if digits.is_err() {
         (Lookup::Failed(LookupError::Other(codes::INVALID_FORMAT.into())), StatusCode::UNPROCESSABLE_ENTITY, None)
     } else {
         match complaints::look_up(&pages.app, client, &ticket, &last4).await {

@@ -215,7 +215,7 @@ pub async fn lookup_post(
     look_up(&app, client.map(|Extension(c)| c), &request.ticket, &last4).await
 }
 
-fn check_last4(last4: String) -> Result<String, ApiError> {
+pub(crate) fn check_last4(last4: String) -> Result<String, ApiError> {
     let last4 = last4.trim().to_string();
     if last4.is_empty() {
         return Err(ApiError::field(StatusCode::BAD_REQUEST, "phone_last4", codes::REQUIRED));
