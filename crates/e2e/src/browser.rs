@@ -83,6 +83,11 @@ fn short(js: &str) -> String {
 
 /// Waits until the expression `js` is truthy.
 pub async fn wait_for(page: &Page, js: &str, what: &str) -> Result<()> {
+    wait_value(page, js, what).await.map(|_| ())
+}
+
+/// Waits until the expression `js` is truthy; its value then.
+pub async fn wait_value(page: &Page, js: &str, what: &str) -> Result<serde_json::Value> {
     let deadline = Instant::now() + STEP_TIMEOUT;
     loop {
         // While a page load replaces the document, evaluation fails for a moment: keep trying.
@@ -92,7 +97,7 @@ pub async fn wait_for(page: &Page, js: &str, what: &str) -> Result<()> {
             Err(_) => serde_json::Value::Null,
         };
         if truthy(&value) {
-            return Ok(());
+            return Ok(value);
         }
         if Instant::now() > deadline {
             let heading = eval(page, "document.querySelector('#screen-title')?.textContent ?? '(no heading)'").await.unwrap_or_default();

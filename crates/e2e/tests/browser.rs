@@ -214,14 +214,21 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
     let page = chrome.page().await;
     within(Duration::from_secs(120), "the keyboard walk", async {
         set_screen(&page, 412, 823).await.unwrap();
+        watch_take_over(&page).await.unwrap();
         load(&page, &server.url("/")).await.unwrap();
         wait_for(&page, "!!document.querySelector('.start #screen-title')", "the start screen").await.unwrap();
+        // The keyboard on the widget's page (what a key does while the widget takes the server's
+        // page over is server_pages.rs's take-over test; it then carries the focus over).
+        wait_taken_over(&page, "the start screen").await.unwrap();
 
         // Switch to English with Enter on its link.
         tab_to(&page, "el.matches('a.lang[lang=en]')", "the English link").await;
         assert!(focus_ring_shows(&page).await, "no visible focus ring on the language link");
         press(&page, Key::Enter).await.unwrap();
-        wait_for(&page, "document.documentElement.lang === 'en' && location.search === '?lang=en'", "English after Enter").await.unwrap();
+        if let Err(e) = wait_for(&page, "document.documentElement.lang === 'en' && location.search === '?lang=en'", "English after Enter").await {
+            let focused = eval(&page, "document.activeElement?.outerHTML.slice(0, 120)").await;
+            panic!("{e}; the focus is on {focused:?}");
+        }
         let lang = Lang::En;
 
         // Open the guide from the start screen with Enter, in-page: once its file is here
