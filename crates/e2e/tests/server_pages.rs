@@ -109,6 +109,11 @@ async fn open_held(page: &Page, server: &Server, address: &str) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Whether the complaint form's name field has form.css's look (`min-height: 44px`), and the
+/// stylesheets fetched after the HTML.
+const FORM_STYLED: &str = "[getComputedStyle(document.getElementById('field-name')).minHeight === '44px', \
+    performance.getEntriesByType('resource').filter(r => r.name.endsWith('.css')).map(r => r.name)]";
+
 async fn snapshot(page: &Page) -> String {
     eval(page, SNAPSHOT).await.unwrap().as_str().expect("a snapshot").to_owned()
 }
@@ -200,6 +205,7 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
                 wait_for(&page, "!!document.querySelector('.form-slot #complaint-form:not([method])')", "the module's form in place of the server's").await.unwrap_or_else(|e| panic!("{e}"));
                 let kept = eval(&page, "[document.getElementById('field-name').value, document.activeElement?.id, document.querySelectorAll('#complaint-form').length]").await.unwrap();
                 assert_eq!(kept, serde_json::json!(["Siti Aminah", "field-name", 1]), "{name}: what was typed into the server's form");
+                assert_eq!(eval(&page, FORM_STYLED).await.unwrap(), serde_json::json!([true, []]), "{name}: the module's form lost the styles the server's page brought");
             } else if let Some(typed) = typed {
                 let kept = eval(&page, "[document.getElementById('date-input').value, document.activeElement?.id]").await.unwrap();
                 assert_eq!(kept, serde_json::json!([typed, "date-input"]), "{name}: the typed date or its focus was lost in the take-over");
@@ -384,6 +390,10 @@ async fn without_javascript_a_complaint_is_filed_once_however_often_it_is_sent_a
         // The photo field is the browser's own there (nothing else would list the chosen files).
         let file_shown = eval(&page, "document.getElementById('field-attachments').getBoundingClientRect().width > 50").await.unwrap();
         assert_eq!(file_shown, true, "the file input is hidden without JavaScript");
+        // Styled by what came with the HTML (form.css inlined, allowed by the CSP): no stylesheet
+        // fetched after it.
+        let styled = eval(&page, FORM_STYLED).await.unwrap();
+        assert_eq!(styled, serde_json::json!([true, []]), "the server's form is not styled by the page itself, or fetched styles");
 
         // Sent empty: the same page, with the summary and each field's message.
         let old = "(window.__old = document.body, 1)";

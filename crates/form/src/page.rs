@@ -31,7 +31,8 @@ pub fn prepare() {
             yew::Renderer::<Nothing>::with_root(detached).render().destroy();
         }
     }
-    let linked = document.query_selector("link[data-form-styles]").ok().flatten().is_some();
+    // The server inlines the styles into the pages it draws the form on (a `<style>` in the head).
+    let linked = document.query_selector("[data-form-styles]").ok().flatten().is_some();
     if let (false, Ok(link), Some(head)) = (linked, document.create_element("link"), document.head()) {
         let _ = link.set_attribute("rel", "stylesheet");
         // From the root: the form is mounted on pages at any depth (`/login/escalate_login`).

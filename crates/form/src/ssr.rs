@@ -1,7 +1,8 @@
 //! The form drawn by the server (feature `ssr`), with the same components the module runs: for a
 //! page without JavaScript, an escalation's form that posts to the server, the same form again
 //! with the contract's messages, the receipt of a complaint filed that way, and "check my
-//! complaint" posting its ticket and digits to the server (answered with what it found).
+//! complaint" posting its ticket and digits to the server (answered with what it found). The
+//! server inlines `form.css` into those pages' heads itself.
 
 use std::rc::Rc;
 
@@ -43,14 +44,11 @@ fn ServerForm(props: &FormProps) -> Html {
     }
 }
 
-/// The stylesheet the module would add (`page::prepare`), for a page drawn without it.
-const STYLES: &str = "<link rel=\"stylesheet\" href=\"/form.css\" data-form-styles=\"\">";
-
 /// An escalation's complaint form posting to `action` (the escalation's address) with `key`; with
 /// what was typed and the problems found when it was `refused`.
 pub async fn form(context: &str, lang: Language, action: String, key: String, refused: Option<Refused>) -> String {
     let props = FormProps { lang, context: context.to_owned(), action, key, refused };
-    STYLES.to_owned() + &yew::ServerRenderer::<ServerForm>::with_props(move || props).hydratable(false).render().await
+    yew::ServerRenderer::<ServerForm>::with_props(move || props).hydratable(false).render().await
 }
 
 #[derive(Properties, PartialEq)]
@@ -86,7 +84,7 @@ pub const RECEIPT_DAYS: i64 = 7;
 
 /// The receipt of a complaint filed without JavaScript (`None`: the link is wrong or too old).
 pub async fn receipt(lang: Language, receipt: Option<ComplaintReceipt>) -> String {
-    STYLES.to_owned() + &yew::ServerRenderer::<ReceiptPage>::with_props(move || ReceiptPageProps { lang, receipt }).hydratable(false).render().await
+    yew::ServerRenderer::<ReceiptPage>::with_props(move || ReceiptPageProps { lang, receipt }).hydratable(false).render().await
 }
 
 #[derive(Properties, PartialEq)]
@@ -108,5 +106,5 @@ fn CheckPage(props: &CheckPageProps) -> Html {
 /// "Check my complaint" posting to `action` (its own address), starting from `start`: empty, or
 /// what was posted and what the lookup found.
 pub async fn check(lang: Language, action: String, start: CheckStart) -> String {
-    STYLES.to_owned() + &yew::ServerRenderer::<CheckPage>::with_props(move || CheckPageProps { lang, action, start }).hydratable(false).render().await
+    yew::ServerRenderer::<CheckPage>::with_props(move || CheckPageProps { lang, action, start }).hydratable(false).render().await
 }

@@ -5,7 +5,7 @@
 //!     (closed loop, gzip asked for, as a phone would) → pages/s, p50/p99;
 //!  3. every step of every guide in both languages (and the check page) as sent, gzip: the HTML
 //!     and CSS that show a step (the CSS is inlined) against one TCP initial window (14 KB), and
-//!     the pages that still wait for a stylesheet (the escalations' form.css).
+//!     the pages that wait for a stylesheet after the HTML (none should: form.css is inlined too).
 //!
 //! cargo run -p jmo-selfhelp-server --profile server --example pages-bench -- [--seconds 5] [--clients 16]
 

@@ -28,10 +28,12 @@ use sha2::Digest as _;
 /// Longest body a date form may post (`date=YYYY-MM-DD` is 15 bytes).
 const MAX_FORM_BYTES: usize = 1024;
 
-/// `index.html`, cut where a page puts its language, title and body; the hashes of its inline
-/// scripts and styles, for the Content-Security-Policy.
+/// `index.html`, cut where a page puts its language, title and body; the complaint form's
+/// styles, inlined into the pages that draw it (so nothing is fetched after the HTML); the hashes
+/// of the inline scripts and styles, for the Content-Security-Policy.
 pub struct Shell {
     parts: [String; 4],
+    form_styles: String,
     pub script_hashes: Vec<String>,
     pub style_hashes: Vec<String>,
 }
@@ -42,16 +44,32 @@ pub const BARE_SHELL: &str = "<!doctype html><html lang=\"id\"><head><meta chars
     <body><div id=\"app\"></div></body></html>";
 
 impl Shell {
-    /// Reads `index.html` from the built widget (or uses a bare page when there is none).
+    /// Reads `index.html` and `form.css` from the built widget (or uses a bare page when there
+    /// is none).
     pub fn load(widget_dir: &std::path::Path) -> Result<Shell, String> {
         let path = widget_dir.join("index.html");
-        match std::fs::read_to_string(&path) {
-            Ok(html) => Shell::parse(&html).map_err(|e| format!("{}: {e}", path.display())),
+        let shell = match std::fs::read_to_string(&path) {
+            Ok(html) => Shell::parse(&html).map_err(|e| format!("{}: {e}", path.display()))?,
             Err(_) => {
                 tracing::warn!(path = %path.display(), "no built widget: pages are drawn without its scripts and styles");
-                Shell::parse(BARE_SHELL)
+                Shell::parse(BARE_SHELL)?
             }
+        };
+        match std::fs::read_to_string(widget_dir.join("form.css")) {
+            Ok(css) => shell.with_form_styles(&css),
+            Err(_) => Ok(shell),
         }
+    }
+
+    /// The complaint form's stylesheet, inlined (`<style data-form-styles>`, which the form module
+    /// finds and does not fetch again) after the title of the pages that draw the form.
+    pub fn with_form_styles(mut self, css: &str) -> Result<Shell, String> {
+        if css.contains("</") {
+            return Err("form.css must not contain \"</\"".into());
+        }
+        self.form_styles = format!("<style data-form-styles>{css}</style>");
+        self.style_hashes.extend(inline_hashes(&self.form_styles, "style"));
+        Ok(self)
     }
 
     pub fn parse(html: &str) -> Result<Shell, String> {
@@ -66,22 +84,27 @@ impl Shell {
         if !(lang_value < title_start && title_end < app && html[app..app_end].trim().is_empty()) {
             return Err("expected <html lang>, then <title>, then an empty <div id=\"app\">".into());
         }
+        let after_title = title_end + "</title>".len();
         let parts = [
             html[..lang_value].to_owned(),
             html[lang_value + 2..title_start].to_owned(),
-            html[title_end..app].to_owned(),
+            html[after_title..app].to_owned(),
             html[app_end..].to_owned(),
         ];
-        Ok(Shell { parts, script_hashes: inline_hashes(html, "script"), style_hashes: inline_hashes(html, "style") })
+        Ok(Shell { parts, form_styles: String::new(), script_hashes: inline_hashes(html, "script"), style_hashes: inline_hashes(html, "style") })
     }
 
-    fn page(&self, page: &jmo_selfhelp::ssr::Page) -> String {
+    /// The page around `page`'s body; with the form's styles when it draws the form.
+    fn page(&self, page: &jmo_selfhelp::ssr::Page, with_form: bool) -> String {
         let [head, to_title, to_app, tail] = &self.parts;
-        let mut out = String::with_capacity(head.len() + to_title.len() + to_app.len() + tail.len() + page.body.len() + 128);
+        let styles = if with_form { self.form_styles.as_str() } else { "" };
+        let mut out = String::with_capacity(head.len() + to_title.len() + to_app.len() + tail.len() + styles.len() + page.body.len() + 128);
         out.push_str(head);
         out.push_str(page.lang);
         out.push_str(to_title);
         out.push_str(&escape(&page.title));
+        out.push_str("</title>");
+        out.push_str(styles);
         out.push_str(to_app);
         out.push_str(&page.body);
         out.push_str(tail);
@@ -158,8 +181,8 @@ async fn render(pages: &Pages, opening: Opening, status: Option<StatusCode>, slo
     // A page that echoes what was posted (a refused form: name, NIK, phone) is kept like a receipt.
     let echoes_a_post = matches!(slot, Slot::Refused { .. } | Slot::Checked(_)) || status == Some(StatusCode::UNPROCESSABLE_ENTITY);
     let filled = complaint::fill(&pages.app, &address, &mut page, slot).await;
-    let status = status.or(filled).unwrap_or(if page.found { StatusCode::OK } else { StatusCode::NOT_FOUND });
-    let mut response = (status, pages.shell.page(&page)).into_response();
+    let status = status.or(filled.status).unwrap_or(if page.found { StatusCode::OK } else { StatusCode::NOT_FOUND });
+    let mut response = (status, pages.shell.page(&page, filled.slot)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     // A receipt names a ticket: kept out of shared caches and the browser's.
@@ -220,7 +243,7 @@ mod tests {
         let shell = Shell::parse(html).unwrap();
         let page = jmo_selfhelp::ssr::Page { body: "<p>B</p>".into(), title: "T <x>".into(), lang: "en", found: true };
         assert_eq!(
-            shell.page(&page),
+            shell.page(&page, false),
             "<!doctype html><html lang=en><head><title>T &lt;x&gt;</title><script>a()</script><style>b{}</style>\
              <script type=module src=/x.js></script></head><body><div id=app><p>B</p></div></body></html>"
         );
@@ -229,6 +252,14 @@ mod tests {
         assert_eq!(shell.style_hashes.len(), 1);
         assert!(Shell::parse("<html lang=id><title></title><div id=app>x</div>").is_err(), "#app must be empty");
         let bare = Shell::parse(BARE_SHELL).unwrap();
-        assert!(bare.page(&page).starts_with("<!doctype html><html lang=\"en\"><head>"), "{}", bare.page(&page));
+        assert!(bare.page(&page, false).starts_with("<!doctype html><html lang=\"en\"><head>"), "{}", bare.page(&page, false));
+
+        // A page with the form gets its styles after the title, allowed by their hash.
+        let with_form = Shell::parse(html).unwrap().with_form_styles("b{}").unwrap();
+        assert!(with_form.page(&page, true).contains("<title>T &lt;x&gt;</title><style data-form-styles>b{}</style><script>a()</script>"));
+        assert!(!with_form.page(&page, false).contains("data-form-styles"));
+        assert_eq!(with_form.style_hashes.len(), 2);
+        assert_eq!(with_form.style_hashes[0], with_form.style_hashes[1], "the same text, the same hash");
+        assert!(Shell::parse(html).unwrap().with_form_styles("</style><script>").is_err());
     }
 }

@@ -15,6 +15,7 @@ fn pages_server() -> (tempfile::TempDir, tempfile::TempDir, Server) {
     let widget = tempfile::tempdir().unwrap();
     let shell = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../index.html")).unwrap();
     std::fs::write(widget.path().join("index.html"), shell).unwrap();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../../styles/form.css"), widget.path().join("form.css")).unwrap();
     let (db, url) = sqlite_db();
     let s = Server::start(&url, &[("WIDGET_DIR", widget.path().to_str().unwrap())]);
     (widget, db, s)
@@ -144,6 +145,11 @@ async fn head_other_methods_index_html_and_the_policy_of_pages() {
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
     assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'")), "{csp}");
     assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+    // The complaint form's styles, inlined on the pages that draw it, by their hash too.
+    let form_css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../styles/form.css")).unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(form_css.as_bytes()));
+    let style_src = csp.split(';').find(|d| d.trim_start().starts_with("style-src")).unwrap();
+    assert!(style_src.contains(&format!("'sha256-{hash}'")), "{csp}");
 }
 
 fn wib_today() -> jmo_guide::date::Date {
@@ -244,7 +250,10 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
         for field in ["field-name", "field-nik", "field-phone", "field-description", "field-consent", "field-attachments"] {
             assert!(html.contains(&format!("name=\"{field}\"")), "{address}: no field {field}");
         }
-        assert!(html.contains("href=\"/form.css\""), "the form's styles without the module");
+        // The form's styles come inlined in the head: nothing more to fetch before it is drawn.
+        let head = &html[..html.find("</head>").unwrap()];
+        assert!(head.contains("<style data-form-styles>") && head.contains(".error-summary {"), "{address}: the form's styles are not in the head");
+        assert!(!html.contains("href=\"/form.css\""), "{address}: the form's stylesheet is still fetched");
         // Every page draws a new key: two tabs are two complaints.
         assert_ne!(form_key(&html), form_key(&page(&s, &address).await.1));
     }

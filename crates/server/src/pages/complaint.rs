@@ -68,10 +68,19 @@ fn language(code: &str) -> Language {
     Language::parse(code).unwrap_or(Language::Id)
 }
 
+/// What [`fill`] did to a page.
+#[derive(Default)]
+pub struct Filled {
+    /// A slot now holds the form's markup: the page needs the form's styles.
+    pub slot: bool,
+    /// The status the page should have when that differs from the rendered page's (a receipt
+    /// that is gone).
+    pub status: Option<StatusCode>,
+}
+
 /// Fills the form slot of an escalation page, the check page's slot, or the receipt slot of a
-/// receipt page; the status
-/// the page should have when that differs from the rendered page's (a receipt that is gone).
-pub async fn fill(app: &AppState, address: &str, page: &mut jmo_selfhelp::ssr::Page, slot: Slot) -> Option<StatusCode> {
+/// receipt page.
+pub async fn fill(app: &AppState, address: &str, page: &mut jmo_selfhelp::ssr::Page, slot: Slot) -> Filled {
     let lang = language(page.lang);
     if let Some((guide, walk, _)) = escalation(address) {
         let (key, refused) = match slot {
@@ -80,24 +89,21 @@ pub async fn fill(app: &AppState, address: &str, page: &mut jmo_selfhelp::ssr::P
         };
         let action = address.to_owned();
         let form = jmo_form::ssr::form(&jmo_selfhelp::components::form_context(guide, &walk), lang, action, key, refused).await;
-        fill_slot(&mut page.body, "form", &form);
-        return None;
+        return Filled { slot: fill_slot(&mut page.body, "form", &form), status: None };
     }
     if fixed_page(address, CHECK_PAGE).is_some() {
         let start = if let Slot::Checked(start) = slot { *start } else { Default::default() };
         let html = jmo_form::ssr::check(lang, address.to_owned(), start).await;
-        fill_slot(&mut page.body, "check", &html);
-        return None;
+        return Filled { slot: fill_slot(&mut page.body, "check", &html), status: None };
     }
     if let Some(key) = address.strip_prefix(RECEIVED_PAGE) {
         let key = &key[..key.find('?').unwrap_or(key.len())];
         let receipt = receipt_of(app, key).await;
         let missing = receipt.is_none();
         let html = jmo_form::ssr::receipt(lang, receipt).await;
-        fill_slot(&mut page.body, "receipt", &html);
-        return missing.then_some(StatusCode::NOT_FOUND);
+        return Filled { slot: fill_slot(&mut page.body, "receipt", &html), status: missing.then_some(StatusCode::NOT_FOUND) };
     }
-    None
+    Filled::default()
 }
 
 async fn receipt_of(app: &AppState, key: &str) -> Option<ComplaintReceipt> {
