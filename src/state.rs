@@ -277,3 +277,109 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+/// The state machine behind every click, back and forward, natively (`cargo test -p jmo-selfhelp
+/// --no-default-features --features ssr --lib`, run by `cargo xtask test`).
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::from_days_since_epoch(20_400)
+    }
+
+    fn opened(address: &str) -> Rc<State> {
+        Rc::new(State::new(&Opening::new(address, today())))
+    }
+
+    fn open(state: &Rc<State>, address: &str) -> Rc<State> {
+        state.clone().reduce(Action::Open(address.to_owned()))
+    }
+
+    /// The addresses of the first guide's first two steps (its start, then its first answer).
+    fn two_steps() -> (String, String, &'static str) {
+        let guide = &content::bundled().guides[0];
+        let first = Walk::start(guide);
+        let second = first.choose_index(guide, 0).expect("the first answer leads on");
+        (Link::to_step(guide, &first).encode(), Link::to_step(guide, &second).encode(), second.current_node(guide).title.get(Lang::Id))
+    }
+
+    #[test]
+    fn every_link_followed_is_a_transition_and_back_is_the_previous_entry() {
+        let (first, second, _) = two_steps();
+        let start = opened("/");
+        assert_eq!((start.screen.clone(), start.transitions), (Screen::Start, 1));
+        let at_first = open(&start, &first);
+        let at_second = open(&at_first, &second);
+        assert!(matches!(at_second.screen, Screen::Step { .. }));
+        assert_eq!(at_second.transitions, 3, "the focus moves to the heading on every link");
+        assert_eq!(at_second.visited, ["/", first.as_str(), second.as_str()]);
+        assert!(at_second.came_from(&first), "the in-app back button goes back in history");
+        assert!(!at_second.came_from("/"), "only the entry right before counts");
+
+        // Back (popstate to the previous entry): that entry is the last again, not a new one.
+        let back = open(&at_second, &first);
+        assert_eq!(back.visited, ["/", first.as_str()]);
+        assert_eq!(back.transitions, 4);
+        assert!(back.came_from("/"));
+    }
+
+    #[test]
+    fn the_same_address_reported_twice_is_one_visit_and_draws_nothing() {
+        let (first, _, _) = two_steps();
+        let at_first = open(&opened("/"), &first);
+        // `hashchange` and `popstate` may both report one move.
+        let again = open(&at_first, &first);
+        assert!(Rc::ptr_eq(&at_first, &again), "a second report of the same move re-rendered the page");
+    }
+
+    #[test]
+    fn a_long_session_keeps_only_the_last_32_addresses() {
+        let mut state = opened("/");
+        for i in 0..40 {
+            state = open(&state, &format!("/?lang={}&n={i}", if i % 2 == 0 { "en" } else { "id" }));
+        }
+        assert_eq!(state.visited.len(), 32);
+        assert_eq!(state.visited.last().map(String::as_str), Some("/?lang=id&n=39"));
+        assert_eq!(state.visited.first().map(String::as_str), Some("/?lang=en&n=8"));
+    }
+
+    #[test]
+    fn the_language_comes_from_the_link_then_the_device() {
+        assert_eq!(opened("/?lang=en").lang, Lang::En);
+        assert_eq!(opened("/").lang, Lang::Id);
+        let remembered = State::new(&Opening { remembered_lang: Some(Lang::En), ..Opening::new("/", today()) });
+        assert_eq!(remembered.lang, Lang::En, "a link naming no language opens in the one last shown");
+        assert_eq!(open(&Rc::new(remembered), "/?lang=id").lang, Lang::Id, "a link's own language wins");
+    }
+
+    #[test]
+    fn fixed_pages_and_unknown_links_have_their_screens() {
+        let check = opened("/check?lang=en");
+        assert_eq!((check.screen.clone(), check.lang), (Screen::Check, Lang::En));
+        assert_eq!(opened("/received/0f8b2c1e-7d2a-4b8e-9c1f-2a3b4c5d6e7f").screen, Screen::Received);
+        for bad in ["/no-such-guide", "/login/no_such_step", "/?a=%ZZ", "/check/deeper"] {
+            let state = opened(bad);
+            assert_eq!(state.screen, Screen::NotFound, "{bad}");
+            assert_eq!(state.transitions, 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_guide_opens_in_page_once_it_has_arrived_and_not_before() {
+        let (first, second, title) = two_steps();
+        let nothing_here = Rc::new(State { guides: Loaded::default(), ..State::new(&Opening::new("/", today())) });
+        assert!(!drawable(nothing_here.guides, &first, None), "a link to a guide not here must be left to the browser");
+        assert!(drawable(nothing_here.guides, "/?lang=en", None), "the start screen needs no guide");
+        assert_eq!(open(&nothing_here, &first).screen, Screen::NotFound);
+
+        let arrived = nothing_here.clone().reduce(Action::GuidesLoaded(content::loaded()));
+        assert!(drawable(arrived.guides, &second, None));
+        let at_second = open(&arrived, &second);
+        let Screen::Step { guide, walk, changed } = &at_second.screen else { panic!("{:?}", at_second.screen) };
+        assert_eq!(walk.current_node(guide).title.get(Lang::Id), title);
+        assert!(!changed);
+        // The same set reported again changes nothing.
+        assert!(Rc::ptr_eq(&arrived, &arrived.clone().reduce(Action::GuidesLoaded(content::loaded()))));
+    }
+}

@@ -69,10 +69,14 @@ pub fn test() -> Result<(), String> {
         return Err(format!("the first load is {first_load} bytes gzip, over the {} byte budget", size::FIRST_LOAD_BUDGET_GZIP));
     }
 
-    say("native tests: guide, contract, server (SQLite and PostgreSQL), delivery, end-to-end, xtask");
+    say("native tests: guide, contract, server (SQLite and PostgreSQL), delivery, end-to-end, xtask, the widget's state");
     let mut native = cargo();
     native.args(["test", "--workspace", "--exclude", "jmo-selfhelp"]);
     check(native, "native tests")?;
+    // The widget's own state machine, natively (as the server builds it).
+    let mut widget = cargo();
+    widget.args(["test", "-p", "jmo-selfhelp", "--no-default-features", "--features", "ssr", "--lib"]);
+    check(widget, "the widget's native tests")?;
 
     say("browser tests: the widget and the complaint form's browser glue in headless Chromium (wasm-bindgen-test)");
     let mut browser = cargo();
