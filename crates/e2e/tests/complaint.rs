@@ -683,62 +683,6 @@ async fn a_reload_of_the_escalation_page_while_the_complaint_waits_shows_it_and_
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
-/// An uncompressed RGB PNG of `width` × `height` (a gradient with a checkerboard): as large as
-/// a phone photo, easy to check once downscaled.
-fn write_png(path: &Path, width: u32, height: u32) -> u64 {
-    let mut raw = Vec::with_capacity(((width * 3 + 1) * height) as usize);
-    for y in 0..height {
-        raw.push(0); // filter: none
-        for x in 0..width {
-            let b = if (x / 50 + y / 50) % 2 == 0 { 200 } else { 60 };
-            raw.extend([(x * 255 / width) as u8, (y * 255 / height) as u8, b]);
-        }
-    }
-    // zlib with stored (uncompressed) deflate blocks.
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        z.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        z.extend(len.to_le_bytes());
-        z.extend((!len).to_le_bytes());
-        z.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + byte as u32) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    z.extend(((b << 16) | a).to_be_bytes());
-
-    let mut table = [0u32; 256];
-    for (n, entry) in table.iter_mut().enumerate() {
-        let mut c = n as u32;
-        for _ in 0..8 {
-            c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-        }
-        *entry = c;
-    }
-    let crc = |data: &[u8]| !data.iter().fold(!0u32, |c, &byte| table[((c ^ byte as u32) & 0xff) as usize] ^ (c >> 8));
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
-        png.extend((data.len() as u32).to_be_bytes());
-        let mut typed = kind.to_vec();
-        typed.extend_from_slice(data);
-        png.extend_from_slice(&typed);
-        png.extend(crc(&typed).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(width.to_be_bytes());
-    ihdr.extend(height.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]); // 8 bits, RGB
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &z);
-    chunk(b"IEND", &[]);
-    std::fs::write(path, &png).expect("write the PNG");
-    png.len() as u64
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_image_is_made_smaller_in_the_browser_and_attached_to_the_complaint() {
     scenario!(|rig| {

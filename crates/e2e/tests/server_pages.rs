@@ -154,6 +154,9 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
     let login = catalog.guide("login").unwrap();
     sample.push(("embedded".into(), Link::to_step(login, &Walk::start(login)).with_lang(Some(Lang::En)).with_embed(true).encode(), Walk::start(login).current_node(login).title.get(Lang::En).to_owned()));
 
+    let photos = tempfile::tempdir().unwrap();
+    let photo = photos.path().join("kartu-kpj.png");
+    write_png(&photo, 1200, 900);
     let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
@@ -187,6 +190,8 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
             // goes over into the module's form, focus included.
             let escalation_typed = name == "escalation";
             if escalation_typed {
+                // A photo chosen there too, before the typing (which leaves the focus in the name).
+                choose_files(&page, "#field-attachments", &[&photo]).await.unwrap();
                 type_text(&page, "#field-name", "Siti Aminah").await.unwrap();
             }
 
@@ -206,6 +211,10 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
                 let kept = eval(&page, "[document.getElementById('field-name').value, document.activeElement?.id, document.querySelectorAll('#complaint-form').length]").await.unwrap();
                 assert_eq!(kept, serde_json::json!(["Siti Aminah", "field-name", 1]), "{name}: what was typed into the server's form");
                 assert_eq!(eval(&page, FORM_STYLED).await.unwrap(), serde_json::json!([true, []]), "{name}: the module's form lost the styles the server's page brought");
+                // The photo chosen in the server's form is the module's first, made smaller and uploaded.
+                wait_for(&page, "document.querySelectorAll('.image-item').length === 1 && !!document.querySelector('.image-item img')", "the photo chosen before the module came, in its form")
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
             } else if let Some(typed) = typed {
                 let kept = eval(&page, "[document.getElementById('date-input').value, document.activeElement?.id]").await.unwrap();
                 assert_eq!(kept, serde_json::json!([typed, "date-input"]), "{name}: the typed date or its focus was lost in the take-over");

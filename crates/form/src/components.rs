@@ -14,4 +14,4 @@ pub use complaint_form::{ComplaintForm, Post, Start, KEY_FIELD};
 pub use complaints::Complaints;
 pub use delivery_status::{DeliveryStatus, Receipt};
 pub use disruption_notice::DisruptionNotice;
-pub use images::Images;
+pub use images::{chosen as chosen_files, Images};

@@ -50,12 +50,13 @@ pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> 
     use crate::draft::{Draft, Field, Problem};
     let form = root.query_selector("form#complaint-form").ok()??;
     let mut draft = Draft::fresh();
+    let mut files = Vec::new();
     for field in Field::ALL {
         let Some(element) = form.query_selector(&format!("[name=\"{}\"]", field.dom_id())).ok().flatten() else { continue };
         if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
             match input.type_().as_str() {
                 "checkbox" => draft.set(field, input.checked().to_string()),
-                "file" => {}
+                "file" => files = crate::components::chosen_files(input),
                 _ => draft.set(field, input.value()),
             }
         } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
@@ -74,7 +75,7 @@ pub fn server_form(root: &web_sys::Element) -> Option<crate::components::Start> 
         .filter_map(|p| p.split_once('='))
         .map(|(path, code)| Problem::from_item(&jmo_contract::ErrorItem { field: Some(path.to_owned()), code: code.to_owned() }))
         .collect();
-    Some(crate::components::Start { draft: Some(draft), problems, replacing: None, focus: None })
+    Some(crate::components::Start { draft: Some(draft), problems, replacing: None, focus: None, files })
 }
 
 /// The check screen the server drew in `root` for a page without JavaScript (`ssr::check`): what

@@ -21,6 +21,9 @@ pub struct Start {
     pub replacing: Option<String>,
     /// The field focused when the form starts (the one focused in the form the server drew).
     pub focus: Option<String>,
+    /// Photos chosen in the form the server drew before this module arrived: added as if chosen
+    /// here (made smaller and uploaded).
+    pub files: Vec<web_sys::File>,
 }
 
 /// Where the form posts when the page has no JavaScript (drawn by the server): the escalation's
@@ -73,6 +76,10 @@ pub fn ComplaintForm(props: &Props) -> Html {
                 let _ = field.focus();
             }
         });
+    }
+    {
+        let (files, state) = (props.start.files.clone(), state.clone());
+        use_effect_with((), move |_| super::images::add_all(&state, files));
     }
     let summary = use_node_ref();
     {

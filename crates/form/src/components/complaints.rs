@@ -56,6 +56,6 @@ fn correction(entry: &jmo_outbox::Entry) -> Option<(Rc<FormContext>, Start)> {
         .iter()
         .map(|p| Problem::from_item(&jmo_contract::ErrorItem { field: p.field.clone(), code: p.code.clone() }))
         .collect();
-    let start = Start { draft: Some(Draft::of_request(&request)), problems: in_page_order(problems), replacing: Some(entry.id.clone()), focus: None };
+    let start = Start { draft: Some(Draft::of_request(&request)), problems: in_page_order(problems), replacing: Some(entry.id.clone()), focus: None, files: Vec::new() };
     Some((Rc::new(FormContext::of_request(&request)), start))
 }

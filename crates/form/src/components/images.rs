@@ -29,13 +29,9 @@ pub fn Images(props: &Props) -> Html {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
             // Taken out first: the FileList is live, and clearing the input (so the same file can
             // be chosen again after removing it) empties it.
-            let room = MAX_IMAGES.saturating_sub(state.images.len()) as u32;
-            let files: Vec<web_sys::File> = input.files().map(|f| (0..f.length().min(room)).filter_map(|i| f.get(i)).collect()).unwrap_or_default();
+            let files = chosen(&input);
             input.set_value("");
-            let first = state.next_image_key();
-            for (key, file) in (first..).zip(files) {
-                add(state.dispatcher(), key, file);
-            }
+            add_all(&state, files);
         })
     };
     let full = state.images.len() >= MAX_IMAGES;
@@ -109,6 +105,20 @@ fn kilobytes(bytes: u64) -> String {
 }
 
 /// Prepares one chosen file, then uploads it.
+/// The files chosen in a file input.
+pub fn chosen(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
+    input.files().map(|f| (0..f.length()).filter_map(|i| f.get(i)).collect()).unwrap_or_default()
+}
+
+/// Adds as many of `files` as there is room for.
+pub fn add_all(state: &UseReducerHandle<FormState>, files: Vec<web_sys::File>) {
+    let room = MAX_IMAGES.saturating_sub(state.images.len());
+    let first = state.next_image_key();
+    for (key, file) in (first..).zip(files.into_iter().take(room)) {
+        add(state.dispatcher(), key, file);
+    }
+}
+
 fn add(state: UseReducerDispatcher<FormState>, key: u32, file: web_sys::File) {
     state.dispatch(Action::ImageAdded { key });
     wasm_bindgen_futures::spawn_local(async move {
