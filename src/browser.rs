@@ -10,6 +10,9 @@ extern "C" {
     pub fn online() -> js_sys::Promise;
     /// Resolves to whether `text` went to the clipboard.
     fn copy(text: &str) -> js_sys::Promise;
+    /// The names of the items in `localStorage`, a line each.
+    #[wasm_bindgen(js_name = storedNames)]
+    fn stored_names() -> String;
 }
 
 const LANG_KEY: &str = "jmo.lang";
@@ -70,10 +73,10 @@ pub fn store_lang(lang: Lang) {
     }
 }
 
-/// Whether the form module's outbox holds complaints (waiting, delivered or refused): lines
-/// after its header.
+/// Whether the form module's outbox holds complaints (waiting, delivered or refused), told by
+/// the outbox's own rule without loading the form.
 pub fn has_stored_complaints() -> bool {
-    storage().and_then(|s| s.get_item("jmo.outbox").ok().flatten()).is_some_and(|t| t.trim_end().contains('\n'))
+    jmo_outbox::store::holds_complaints(&stored_names())
 }
 
 /// A date the server refused on this page (a form posted without JavaScript), as it drew it:

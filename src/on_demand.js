@@ -64,3 +64,6 @@ export const fetchText = (f, l) => (l ? new Promise(r => w.requestIdleCallback ?
 export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));
 // The clipboard, where there is one (src/browser.rs `copy_text`).
 export const copy = t => (navigator.clipboard ? navigator.clipboard.writeText(t) : Promise.reject()).then(() => true, () => false);
+// The names of the items in localStorage, a line each (none where storage throws): the outbox's
+// rule (src/browser.rs `has_stored_complaints`) tells from them whether complaints are kept.
+export const storedNames = () => { try { return Object.keys(localStorage).join("\n") } catch (e) { return "" } };

@@ -14,6 +14,7 @@
 //!  - An image is downscaled and re-encoded in the browser, uploaded and attached.
 //!  - "Check my complaint" finds the status by ticket and last 4 digits, and not otherwise.
 //!  - A disruption for the guide's family shows on the form, which still files.
+//!  - Two tabs sending and removing complaints at the same moment lose none and bring none back.
 //!
 //! Needs dist/ (or `JMO_DIST`) with the form module, and Chromium.
 
@@ -282,14 +283,23 @@ async fn try_sending_now(page: &Page) {
     }
 }
 
+/// JavaScript: every outbox item in `localStorage`, `name=text` a line.
+fn outbox_items_js() -> String {
+    format!(
+        "Object.keys(localStorage).filter(k => k.startsWith({prefix}) || k === {legacy}).sort().map(k => k + '=' + localStorage.getItem(k)).join('\\n')",
+        prefix = js_str(jmo_outbox::store::KEY_PREFIX),
+        legacy = js_str(jmo_outbox::store::LEGACY_KEY)
+    )
+}
+
 async fn outbox_text(page: &Page) -> String {
-    eval(page, "localStorage.getItem('jmo.outbox') ?? ''").await.unwrap().as_str().unwrap_or_default().to_owned()
+    eval(page, &outbox_items_js()).await.unwrap().as_str().unwrap_or_default().to_owned()
 }
 
 /// After delivery the device keeps the ticket and the phone's last 4 digits, nothing personal.
 async fn only_the_receipt_is_kept(page: &Page, p: &Person, ticket: &str) {
     // The outbox is written when the answer is handled, just before the screen shows it.
-    let js = format!("(localStorage.getItem('jmo.outbox') ?? '').includes({})", js_str(ticket));
+    let js = format!("({}).includes({})", outbox_items_js(), js_str(ticket));
     wait_for(page, &js, "the receipt in the outbox").await.unwrap();
     let stored = outbox_text(page).await;
     assert!(stored.contains(SITI_LAST4), "the outbox lost the phone's last 4 digits: {stored}");
@@ -677,6 +687,109 @@ async fn a_reload_of_the_escalation_page_while_the_complaint_waits_shows_it_and_
                 panic!("{e}\n(the page shows an empty form and nothing of the complaint waiting on this device; attempts to send it since the reload: {resent})")
             });
         resumes_after_reload(&rig, before, guide, &walk).await;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two tabs
+
+const BUDI: Person = Person {
+    name: "Budi Santoso",
+    nik: "3578011203850002",
+    phone: "0857 1122 3344",
+    description: "Saldo JHT tidak muncul di aplikasi setelah pindah kerja.",
+};
+
+/// The tickets of the receipts a page shows, sorted.
+async fn receipts_shown(page: &Page) -> Vec<String> {
+    let js = "[...document.querySelectorAll('[data-complaint-state=delivered] #complaint-ticket')].map(t => t.textContent.trim()).sort()";
+    let shown = eval(page, js).await.unwrap();
+    shown.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+/// Waits until the page shows exactly these receipts.
+async fn shows_receipts(page: &Page, tickets: &[&str], what: &str) {
+    let mut wanted: Vec<&str> = tickets.to_vec();
+    wanted.sort();
+    let js = format!(
+        "JSON.stringify([...document.querySelectorAll('[data-complaint-state=delivered] #complaint-ticket')].map(t => t.textContent.trim()).sort()) === {}",
+        js_str(&serde_json::to_string(&wanted).unwrap())
+    );
+    if let Err(e) = wait_for(page, &js, what).await {
+        panic!("{e}\nshown: {:?}, wanted: {wanted:?}", receipts_shown(page).await);
+    }
+}
+
+/// JavaScript that presses "remove from this device" on the receipt of `ticket`.
+fn remove_receipt_js(ticket: &str, label: &str) -> String {
+    format!(
+        "(() => {{ const s = [...document.querySelectorAll('[data-complaint-state=delivered]')]
+              .find(s => s.querySelector('#complaint-ticket')?.textContent.trim() === {ticket});
+           const b = s && [...s.querySelectorAll('button')].find(b => b.textContent.trim() === {label});
+           if (b) {{ b.click(); return 'pressed'; }} return null; }})()",
+        ticket = js_str(ticket),
+        label = js_str(label)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_sending_and_removing_at_the_same_time_lose_no_complaint_and_bring_none_back() {
+    scenario!(|rig| {
+        let (guide, walk) = escalation_walk(rig.content, "login", 1, |_| true);
+        let other = rig.chrome.page().await;
+        set_screen(&other, 412, 823).await.unwrap();
+        let url = rig.url(&Link::to_step(guide, &walk).encode());
+        // Typing goes to the tab in front (a hidden tab draws no frames, so takes no input).
+        for (page, person) in [(&rig.page, &SITI), (&other, &BUDI)] {
+            page.bring_to_front().await.unwrap();
+            load(page, &url).await.unwrap();
+            heading_is(page, walk.current_node(guide).title.get(Lang::Id), "the escalation").await;
+            form_shows(page).await;
+            fill(page, person).await;
+        }
+        // Both tabs send at once (pressed from script: one of them is hidden): each stores its
+        // complaint in the same localStorage.
+        let press = "document.querySelector('#complaint-submit').click(), 1";
+        let (a, b) = futures::join!(eval(&rig.page, press), eval(&other, press));
+        a.unwrap();
+        b.unwrap();
+        let (siti, budi) = futures::join!(delivered_ticket(&rig.page), delivered_ticket(&other));
+        let rows = rig.rows().await;
+        assert_eq!(rows.len(), 2, "{:?}", rows.iter().map(|r| &r.ticket).collect::<Vec<_>>());
+        shows_receipts(&rig.page, &[&siti], "the first tab's receipt").await;
+        shows_receipts(&other, &[&budi], "the second tab's receipt").await;
+        let stored = outbox_text(&rig.page).await;
+        assert!(stored.contains(&siti) && stored.contains(&budi), "a receipt is missing from the device:\n{stored}");
+
+        // Each tab removes its own receipt at the same moment.
+        let label = rig.text("status_forget", Lang::Id);
+        let (remove_siti, remove_budi) = (remove_receipt_js(&siti, &label), remove_receipt_js(&budi, &label));
+        let (a, b) = futures::join!(
+            wait_value(&rig.page, &remove_siti, "the first receipt's remove button"),
+            wait_value(&other, &remove_budi, "the second receipt's remove button")
+        );
+        a.unwrap();
+        b.unwrap();
+        shows_receipts(&rig.page, &[], "no receipt left in the first tab").await;
+        shows_receipts(&other, &[], "no receipt left in the second tab").await;
+        // The tabs' timers and events run on; nothing comes back.
+        for page in [&rig.page, &other] {
+            eval(page, "window.dispatchEvent(new Event('online')), 1").await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let stored = outbox_text(&rig.page).await;
+        assert!(stored.is_empty(), "removed in both tabs, yet the device still holds:\n{stored}");
+        for page in [&rig.page, &other] {
+            page.bring_to_front().await.unwrap();
+            load(page, &url).await.unwrap();
+            form_shows(page).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for page in [&rig.page, &other] {
+            assert_eq!(receipts_shown(page).await, Vec::<String>::new(), "a removed receipt came back after a reload");
+        }
+        assert_eq!(rig.rows().await.len(), 2, "each complaint filed once");
+        other.close().await.ok();
     });
 }
 

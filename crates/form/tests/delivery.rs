@@ -19,12 +19,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const BODY: &str = r#"{"category":"login","reporter":{"name":"Siti Aminah","nik":"3201015705900001","phone":"0812-3456-7890"}}"#;
 
-fn stored() -> Vec<Entry> {
-    read_item(delivery::STORAGE_KEY).map(|t| store::decode(&t).entries).unwrap_or_default()
-}
-
 fn stored_entry(id: &str) -> Option<Entry> {
-    stored().into_iter().find(|e| e.id == id)
+    read_item(&store::key(id)).and_then(|t| store::decode(&t))
 }
 
 fn state(id: &str) -> Option<State> {
@@ -46,7 +42,7 @@ async fn without_a_server_the_complaint_waits_in_local_storage_and_keeps_its_key
     let id = delivery::submit(BODY.into(), "7890".into()).expect("saved in localStorage");
     assert!(delivery::has_stored_complaints());
     // Stored before the request left: the key, the body, an attempt on its way.
-    let first = stored_entry(&id).expect("in localStorage under jmo.outbox");
+    let first = stored_entry(&id).expect("in localStorage under jmo.outbox.<id>");
     let key = first.idempotency_key.clone();
     assert!(is_uuid_v4(&key), "{key}");
     assert_ne!(key, id);
@@ -86,7 +82,7 @@ async fn without_a_server_the_complaint_waits_in_local_storage_and_keeps_its_key
     set_mode("201");
     fire("online");
     assert!(until(5_000, || matches!(state(&id), Some(State::Delivered(_)))).await, "{:?}", state(&id));
-    let kept = read_item(delivery::STORAGE_KEY).unwrap();
+    let kept = read_item(&store::key(&id)).unwrap();
     for personal in ["Siti", "3201015705900001", "0812-3456", "reporter"] {
         assert!(!kept.contains(personal), "{personal} still stored");
     }
@@ -107,7 +103,7 @@ async fn without_a_server_the_complaint_waits_in_local_storage_and_keeps_its_key
     delivery::forget(&id);
     assert!(delivery::entry(&id).is_none());
     assert!(stored_entry(&id).is_none());
-    assert!(!read_item(delivery::STORAGE_KEY).unwrap_or_default().contains("JMO-7K3M"));
+    assert_eq!(read_item(&store::key(&id)), None);
 
     drop(subscription);
     let before = *notified.borrow();
@@ -163,16 +159,15 @@ async fn another_tabs_complaints_are_read_back_without_taking_over_its_requests(
     clear_calls();
     delivery::start();
     let now = js_sys::Date::now() as u64;
-    let mut theirs = stored();
-    let mut sending = Entry::new("other-tab-1", "6f1c2a8e-0d7b-4c1e-9f3a-2b5d8e7c9a10", BODY, "5555", now);
-    sending.attempts = 1;
-    sending.state = State::Sending { since: now };
-    theirs.push(sending);
-    write_item(delivery::STORAGE_KEY, &store::encode(&theirs));
+    let mut theirs = Entry::new("other-tab-1", "6f1c2a8e-0d7b-4c1e-9f3a-2b5d8e7c9a10", BODY, "5555", now);
+    theirs.attempts = 1;
+    theirs.state = State::Sending { since: now };
+    let key = store::key(&theirs.id);
+    write_item(&key, &store::encode(&theirs));
     let notified = Rc::new(RefCell::new(0));
     let n = notified.clone();
     let _subscription = delivery::subscribe(move || *n.borrow_mut() += 1);
-    fire_storage(Some(delivery::STORAGE_KEY));
+    fire_storage(Some(&key));
     assert!(*notified.borrow() >= 1);
     let seen = delivery::entry("other-tab-1").expect("read back");
     assert!(matches!(seen.state, State::Sending { .. }), "still the other tab's: {:?}", seen.state);
@@ -181,16 +176,22 @@ async fn another_tabs_complaints_are_read_back_without_taking_over_its_requests(
     assert_eq!(stored_entry("other-tab-1").unwrap().state, seen.state, "nothing rewritten");
 
     // The other tab got its receipt.
-    theirs.last_mut().unwrap().state = State::Delivered(jmo_outbox::Receipt {
+    theirs.state = State::Delivered(jmo_outbox::Receipt {
         ticket: "JMO-0000-1111-2222-3333".into(),
         received_at: "2026-11-24T05:00:00Z".into(),
         response_due_at: "2026-11-25T05:00:00Z".into(),
     });
-    theirs.last_mut().unwrap().body.clear();
-    write_item(delivery::STORAGE_KEY, &store::encode(&theirs));
+    theirs.body.clear();
+    write_item(&key, &store::encode(&theirs));
     fire_storage(None);
     assert!(matches!(state("other-tab-1"), Some(State::Delivered(_))));
-    delivery::forget("other-tab-1");
+
+    // The other tab removes it from the device: gone here too, and not written back.
+    remove_item(&key);
+    fire_storage(Some(&key));
+    assert_eq!(state("other-tab-1"), None);
+    fire("online");
+    sleep(100).await;
     assert!(stored_entry("other-tab-1").is_none());
     restore_fetch();
 }
@@ -198,9 +199,13 @@ async fn another_tabs_complaints_are_read_back_without_taking_over_its_requests(
 #[wasm_bindgen_test]
 fn local_store_falls_back_to_memory_when_storage_throws() {
     for mut s in [delivery::LocalStore::with_storage(Some(throwing_storage())), delivery::LocalStore::with_storage(None)] {
-        assert_eq!(s.read(), None);
-        assert!(s.write("jmo-outbox 1\n").is_err(), "the failure is reported");
-        assert_eq!(s.read().as_deref(), Some("jmo-outbox 1\n"), "kept in memory");
+        assert_eq!(s.get("jmo.outbox.a"), None);
+        assert!(s.set("jmo.outbox.a", "E\ta").is_err(), "the failure is reported");
+        assert_eq!(s.get("jmo.outbox.a").as_deref(), Some("E\ta"), "kept in memory");
+        assert_eq!(s.keys(), ["jmo.outbox.a"]);
+        assert!(s.holds_complaints());
+        s.remove("jmo.outbox.a");
+        assert!(s.keys().is_empty());
     }
     let store = delivery::LocalStore::with_storage(Some(throwing_storage()));
     let (mut outbox, _) = Outbox::open(store, Policy::default(), 1_000, 7);
@@ -210,8 +215,12 @@ fn local_store_falls_back_to_memory_when_storage_throws() {
 
     let mut real = delivery::LocalStore::new();
     assert!(real.has_local());
-    let before = real.read();
-    assert!(real.write(&before.clone().unwrap_or_else(|| "jmo-outbox 1\n".into())).is_ok());
+    assert!(real.set("jmo.outbox.test-real", "E\tx").is_ok());
+    assert_eq!(read_item("jmo.outbox.test-real").as_deref(), Some("E\tx"));
+    assert!(real.keys().contains(&"jmo.outbox.test-real".to_string()));
+    remove_item("jmo.outbox.test-real");
+    assert_eq!(real.get("jmo.outbox.test-real"), None, "removed by another tab: gone, not read from memory");
+    real.remove("jmo.outbox.test-real");
 }
 
 #[wasm_bindgen_test]

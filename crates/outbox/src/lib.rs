@@ -14,7 +14,7 @@
 //! - [`machine`]: the transitions, `step(entry, event, now, random, policy) -> (entry, action)`.
 //! - [`policy`]: backoff and retention.
 //! - [`response`]: what an HTTP answer means (delivered / retry / rejected).
-//! - [`store`]: the text format kept in `localStorage`.
+//! - [`store`]: the items kept in `localStorage`: their names and text.
 //! - [`outbox`]: all entries, persisted after every change, and the plan of what to send.
 //!
 //! The caller's loop, as the widget runs it (`fetch` with an abort timeout as the transport):

@@ -1,17 +1,24 @@
-//! The participant's outbox: the entries, kept in the caller's storage after every change, and
-//! the plan of what to send now and when to wake up next.
+//! The participant's outbox: the entries, each kept in the caller's storage after every change
+//! (an item per complaint, so that two tabs never overwrite each other's), and the plan of what
+//! to send now and when to wake up next.
+
+use std::collections::BTreeMap;
 
 use crate::entry::{Entry, State};
 use crate::machine::{schedule, step, Action, Event};
 use crate::policy::{mix, Policy};
 use crate::store::{self, Loaded};
 
-/// Where the outbox lives between page loads (`localStorage` in the browser).
+/// Where the outbox lives between page loads: named texts, like `localStorage` in the browser.
+/// The outbox keeps one item per complaint (their names: [`store`]).
 pub trait Storage {
-    /// The stored text, or `None` if there is none (or it cannot be read).
-    fn read(&self) -> Option<String>;
-    /// Replaces the stored text. Fails when storage is full or unavailable.
-    fn write(&mut self, text: &str) -> Result<(), StorageError>;
+    /// The names of every stored item (the outbox's and others'); none if it cannot be read.
+    fn keys(&self) -> Vec<String>;
+    /// The item's text, or `None` if there is none (or it cannot be read).
+    fn get(&self, key: &str) -> Option<String>;
+    /// Stores the item. Fails when storage is full or unavailable.
+    fn set(&mut self, key: &str, text: &str) -> Result<(), StorageError>;
+    fn remove(&mut self, key: &str);
 }
 
 /// The storage refused a write (quota exceeded, private mode…). The entries stay in memory.
@@ -31,9 +38,9 @@ pub struct Plan {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Opened {
     pub entries: usize,
-    /// Unreadable lines that were dropped.
+    /// Unreadable items (or lines of earlier versions' single item) that were removed.
     pub damaged: usize,
-    /// The stored text was not an outbox at all and was replaced.
+    /// Earlier versions' single item was not an outbox at all, and was removed.
     pub unreadable: bool,
     /// Entries past their retention that were removed.
     pub expired: usize,
@@ -43,25 +50,47 @@ pub struct Outbox<S: Storage> {
     storage: S,
     policy: Policy,
     entries: Vec<Entry>,
-    /// Ids this outbox deleted, so that merging another tab's writes does not bring them back.
-    removed: Vec<String>,
-    /// The last write failed: what is on screen is not (all) stored.
-    unsaved: bool,
+    /// Ids whose item is not (or not as it is now) in storage: added here and not yet written, or
+    /// the write failed. Every other entry's item was written, so its absence means another tab
+    /// removed it.
+    unstored: Vec<String>,
 }
 
 impl<S: Storage> Outbox<S> {
-    /// Reads the stored entries and applies [`Event::Load`] to each: requests cut off by the
-    /// app's death are retried, old entries expire, damage is counted and dropped.
+    /// Reads the stored entries (moving those of earlier versions' single item into items of their
+    /// own) and applies [`Event::Load`] to each: requests cut off by the app's death are retried,
+    /// old entries expire, damaged items are counted and removed.
     pub fn open(storage: S, policy: Policy, now: u64, random: u32) -> (Outbox<S>, Opened) {
-        let Loaded { entries, damaged, unreadable } = storage.read().map(|t| store::decode(&t)).unwrap_or_default();
-        let mut outbox = Outbox { storage, policy, entries, removed: Vec::new(), unsaved: false };
+        let mut outbox = Outbox { storage, policy, entries: Vec::new(), unstored: Vec::new() };
+        let mut opened = outbox.move_legacy();
+        let damaged = outbox.read_items();
+        for key in &damaged {
+            outbox.storage.remove(key);
+        }
+        opened.damaged += damaged.len();
         let before = outbox.entries.len();
         outbox.broadcast(Event::Load, now, random);
-        let opened = Opened { entries: outbox.entries.len(), damaged, unreadable, expired: before - outbox.entries.len() };
-        if damaged > 0 || unreadable {
-            outbox.persist();
-        }
+        opened.entries = outbox.entries.len();
+        opened.expired = before - opened.entries;
         (outbox, opened)
+    }
+
+    /// Reads the entries again as another tab left them, without applying any event (nothing is
+    /// written). Kept as they are here: entries this page could keep only in memory, and requests
+    /// of this page on their way (`Sending` here) for complaints not settled there.
+    pub fn reload(&mut self) {
+        let ours = core::mem::take(&mut self.entries);
+        self.read_items();
+        for mine in ours {
+            let unstored = self.unstored.contains(&mine.id);
+            match self.entries.iter_mut().find(|e| e.id == mine.id) {
+                Some(theirs) if matches!(mine.state, State::Sending { .. }) && !theirs.is_settled() => *theirs = mine,
+                Some(_) => {}
+                None if unstored => self.entries.push(mine),
+                None => {}
+            }
+        }
+        self.unstored.retain(|id| self.entries.iter().any(|e| e.id == *id));
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -76,9 +105,9 @@ impl<S: Storage> Outbox<S> {
         &self.storage
     }
 
-    /// The last write to storage failed.
+    /// A write to storage failed: what is on screen is not (all) stored.
     pub fn unsaved(&self) -> bool {
-        self.unsaved
+        !self.unstored.is_empty()
     }
 
     /// Saves a new complaint before anything goes on the network. On `Err` it is kept in memory
@@ -87,51 +116,39 @@ impl<S: Storage> Outbox<S> {
     pub fn add(&mut self, entry: Entry, now: u64, random: u32) -> Result<Action, StorageError> {
         let id = entry.id.clone();
         self.entries.retain(|e| e.id != id);
-        self.removed.retain(|r| *r != id);
         self.entries.push(entry);
-        if !self.persist() {
+        self.mark_unstored(&id);
+        if !self.store(&id) {
             return Err(StorageError);
         }
         Ok(self.apply(&id, Event::Saved, now, random).unwrap_or(Action::Nothing))
     }
 
-    /// Applies one event to one entry and stores the result; `None` if there is no such entry.
+    /// Applies one event to one entry and stores the result; `None` if there is no such entry
+    /// (here, or any more in storage: another tab removed it).
     pub fn apply(&mut self, id: &str, event: Event, now: u64, random: u32) -> Option<Action> {
         let i = self.entries.iter().position(|e| e.id == id)?;
         let before = self.entries[i].clone();
         let (after, action) = step(before.clone(), event, now, random, &self.policy);
         if action == Action::Remove {
-            self.removed.push(self.entries.remove(i).id);
+            self.forget(id);
         } else if after != before {
             self.entries[i] = after;
-        } else {
-            return Some(action);
+            self.store(id);
+            self.get(id)?;
         }
-        self.persist();
         Some(action)
     }
 
     /// Applies an event that concerns every entry (`Online`, `Visible`, `Tick`, `Load`) and
     /// returns the plan.
     pub fn broadcast(&mut self, event: Event, now: u64, random: u32) -> Plan {
-        let mut changed = false;
-        let old = core::mem::take(&mut self.entries);
-        for (i, entry) in old.into_iter().enumerate() {
-            let before = entry.clone();
-            let (after, action) = step(entry, event.clone(), now, mix(random, i), &self.policy);
-            changed |= action == Action::Remove || after != before;
-            if action == Action::Remove {
-                self.removed.push(after.id);
-            } else {
-                self.entries.push(after);
-            }
-        }
-        if changed {
-            self.persist();
+        let ids: Vec<String> = self.entries.iter().map(|e| e.id.clone()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.apply(id, event.clone(), now, mix(random, i));
         }
         self.plan(now)
     }
-
     /// What is due now and when to look again.
     pub fn plan(&self, now: u64) -> Plan {
         let mut plan = Plan::default();
@@ -154,50 +171,110 @@ impl<S: Storage> Outbox<S> {
     pub fn forget(&mut self, id: &str) -> bool {
         let before = self.entries.len();
         self.entries.retain(|e| e.id != id);
+        self.unstored.retain(|u| u != id);
         let found = self.entries.len() != before;
         if found {
-            self.removed.push(id.to_string());
-            self.persist();
+            self.storage.remove(&store::key(id));
         }
         found
-    }
-
-    fn persist(&mut self) -> bool {
-        self.merge_stored();
-        self.unsaved = self.storage.write(&store::encode(&self.entries)).is_err();
-        !self.unsaved
     }
 }
 
 impl<S: Storage> Outbox<S> {
-    /// Another tab (same `localStorage`) may have written since this one read: keep the entries
-    /// it added and the receipts it got, so that neither tab's write erases the other's complaint.
-    fn merge_stored(&mut self) {
-        let Some(text) = self.storage.read() else { return };
-        for theirs in store::decode(&text).entries {
-            match self.entries.iter_mut().find(|e| e.id == theirs.id) {
-                Some(ours) if matches!(theirs.state, State::Delivered(_)) && !ours.is_settled() => *ours = theirs,
-                Some(_) => {}
-                None if !self.removed.contains(&theirs.id) => self.entries.push(theirs),
-                None => {}
+    /// Writes one entry's item, unless another tab has moved on: an item that is gone was removed
+    /// there (this entry goes too), one delivered there is taken as it is. False if the write failed.
+    fn store(&mut self, id: &str) -> bool {
+        let key = store::key(id);
+        if !self.unstored.iter().any(|u| u == id) {
+            match self.storage.get(&key) {
+                None => {
+                    self.entries.retain(|e| e.id != id);
+                    return true;
+                }
+                Some(text) => match store::decode(&text) {
+                    Some(theirs) if matches!(theirs.state, State::Delivered(_)) && theirs.id == id => {
+                        if let Some(ours) = self.entries.iter_mut().find(|e| e.id == id) {
+                            if !ours.is_settled() {
+                                *ours = theirs;
+                                return true;
+                            }
+                        }
+                    }
+                    _ => {}
+                },
             }
         }
+        let Some(entry) = self.get(id) else { return true };
+        let written = self.storage.set(&key, &store::encode(entry)).is_ok();
+        if written {
+            self.unstored.retain(|u| u != id);
+        } else {
+            self.mark_unstored(id);
+        }
+        written
+    }
+
+    fn mark_unstored(&mut self, id: &str) {
+        if !self.unstored.iter().any(|u| u == id) {
+            self.unstored.push(id.to_string());
+        }
+    }
+
+    /// Replaces the entries with the stored items, oldest first; returns the names of the damaged ones.
+    fn read_items(&mut self) -> Vec<String> {
+        let mut damaged = Vec::new();
+        self.entries.clear();
+        for key in self.storage.keys() {
+            let Some(id) = store::id_of(&key) else { continue };
+            match self.storage.get(&key).and_then(|t| store::decode(&t)).filter(|e| e.id == id) {
+                Some(entry) => self.entries.push(entry),
+                None => damaged.push(key),
+            }
+        }
+        self.entries.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        damaged
+    }
+
+    /// Earlier versions' single item: each complaint in it moves into an item of its own (unless
+    /// one is there already); the old item goes once all are written.
+    fn move_legacy(&mut self) -> Opened {
+        let Some(text) = self.storage.get(store::LEGACY_KEY) else { return Opened::default() };
+        let Loaded { entries, damaged, unreadable } = store::decode_legacy(&text);
+        let mut moved = true;
+        for entry in entries {
+            let key = store::key(&entry.id);
+            if self.storage.get(&key).is_none() {
+                moved &= self.storage.set(&key, &store::encode(&entry)).is_ok();
+            }
+        }
+        if moved {
+            self.storage.remove(store::LEGACY_KEY);
+        }
+        Opened { damaged, unreadable, ..Opened::default() }
     }
 }
 
 /// Storage in memory: for tests, and for a browser without `localStorage`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemoryStorage {
-    pub text: Option<String>,
+    pub items: BTreeMap<String, String>,
 }
 
 impl Storage for MemoryStorage {
-    fn read(&self) -> Option<String> {
-        self.text.clone()
+    fn keys(&self) -> Vec<String> {
+        self.items.keys().cloned().collect()
     }
 
-    fn write(&mut self, text: &str) -> Result<(), StorageError> {
-        self.text = Some(text.to_string());
+    fn get(&self, key: &str) -> Option<String> {
+        self.items.get(key).cloned()
+    }
+
+    fn set(&mut self, key: &str, text: &str) -> Result<(), StorageError> {
+        self.items.insert(key.to_string(), text.to_string());
         Ok(())
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.items.remove(key);
     }
 }

@@ -1,50 +1,79 @@
-//! The outbox as text, for `localStorage` (or a file): a header line, then one line per entry of
-//! tab-separated, backslash-escaped fields ending in a checksum. A damaged line — cut off by a
-//! full disk, edited by hand, written by a future version — is skipped and counted, never a panic.
+//! How the outbox is kept in `localStorage` (or any store of named texts): one item per
+//! complaint, named [`KEY_PREFIX`] + its id, so that no tab's write can replace another tab's
+//! complaint. An item is one line of tab-separated, backslash-escaped fields ending in a
+//! checksum. A damaged item — cut off by a full disk, edited by hand, written by a future version
+//! — is skipped and counted, never a panic. Earlier versions kept every complaint in one item,
+//! [`LEGACY_KEY`], behind a header line; the outbox moves those into items of their own.
 //!
 //! ```text
-//! jmo-outbox 1
-//! E  id  key  created  attempts  next  last4  body  S                                checksum
-//! E  …                                               N  since                        checksum
-//! E  …                                               W  network|timeout|interrupted|503
-//! E  …                                               D  ticket  received_at  due_at
-//! E  …                                               R  status  (field  code)*
+//! jmo.outbox.<id> = E  id  key  created  attempts  next  last4  body  S                    checksum
+//!                   E  …                                               N  since            checksum
+//!                   E  …                                               W  network|timeout|interrupted|503
+//!                   E  …                                               D  ticket  received_at  due_at
+//!                   E  …                                               R  status  (field  code)*
 //! ```
 
 use crate::entry::{Entry, Problem, Receipt, Rejection, State, WaitReason};
 
-pub const HEADER: &str = "jmo-outbox 1";
+/// The start of every complaint's item name.
+pub const KEY_PREFIX: &str = "jmo.outbox.";
+/// The one item of earlier versions, holding every complaint.
+pub const LEGACY_KEY: &str = "jmo.outbox";
+/// The first line of [`LEGACY_KEY`].
+pub const LEGACY_HEADER: &str = "jmo-outbox 1";
 
-/// What came back from storage.
+/// The item name of the complaint `id`.
+pub fn key(id: &str) -> String {
+    let mut key = String::from(KEY_PREFIX);
+    key.push_str(id);
+    key
+}
+
+/// The complaint id an item name stands for, if it is one.
+pub fn id_of(key: &str) -> Option<&str> {
+    key.strip_prefix(KEY_PREFIX).filter(|id| !id.is_empty())
+}
+
+/// Whether storage holds complaints, from the names of its items (`names`, a line each): how
+/// the widget tells without loading the form. [`LEGACY_KEY`] counts too, even emptied: the form,
+/// loaded then, moves what it holds and removes it. (Bytes, not `str` patterns: the widget's
+/// first load has a 100 KB budget.)
+pub fn holds_complaints(names: &str) -> bool {
+    names.as_bytes().split(|&b| b == b'\n').any(|name| name.starts_with(LEGACY_KEY.as_bytes()) && name != b"jmo.outbox.")
+}
+
+/// What an item of earlier versions held.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
     pub entries: Vec<Entry>,
-    /// Lines that could not be read (and are dropped at the next write).
+    /// Lines that could not be read (and are dropped).
     pub damaged: usize,
     /// The whole text was not an outbox (wrong or missing header): nothing was read from it.
     pub unreadable: bool,
 }
 
-pub fn encode(entries: &[Entry]) -> String {
-    let mut out = String::from(HEADER);
-    out.push('\n');
-    for e in entries {
-        let start = out.len();
-        encode_entry(e, &mut out);
-        let sum = checksum(&out.as_bytes()[start..]);
-        out.push('\t');
-        out.push_str(&sum);
-        out.push('\n');
-    }
+/// One complaint's item.
+pub fn encode(entry: &Entry) -> String {
+    let mut out = String::new();
+    encode_entry(entry, &mut out);
+    let sum = checksum(out.as_bytes());
+    out.push('\t');
+    out.push_str(&sum);
     out
 }
 
-pub fn decode(text: &str) -> Loaded {
+/// The complaint in an item, if it is whole and readable.
+pub fn decode(text: &str) -> Option<Entry> {
+    decode_line(text.trim_end_matches(['\r', '\n']))
+}
+
+/// [`LEGACY_KEY`]'s text: a header line, then one line per complaint as [`encode`] writes them.
+pub fn decode_legacy(text: &str) -> Loaded {
     let mut lines = text.split('\n');
     let mut loaded = Loaded::default();
     match lines.next().map(|l| l.trim_end_matches('\r')) {
         None | Some("") if text.trim().is_empty() => return loaded,
-        Some(HEADER) => {}
+        Some(LEGACY_HEADER) => {}
         _ => {
             loaded.unreadable = true;
             return loaded;

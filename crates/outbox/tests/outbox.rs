@@ -1,7 +1,9 @@
 //! The outbox as the widget uses it: saved before sending, surviving reloads, forgetting, and
 //! living with damaged or failing storage.
 
-use jmo_outbox::store::{self, HEADER};
+use std::collections::BTreeMap;
+
+use jmo_outbox::store::{self, LEGACY_HEADER, LEGACY_KEY};
 use jmo_outbox::{Action, Entry, Event, MemoryStorage, Outbox, Policy, Reply, State, Storage, StorageError, WaitReason};
 
 const NOW: u64 = 1_790_000_000_000;
@@ -77,7 +79,7 @@ fn after_delivery_only_ticket_due_time_and_last_digits_remain_and_forget_removes
     let mut outbox = with_one_complaint();
     outbox.apply("c1", Event::AttemptStarted, NOW, 1);
     outbox.apply("c1", Event::Response(Reply::read(201, None, RECEIPT)), NOW + 50, 1);
-    let stored = outbox.storage().text.clone().unwrap();
+    let stored = all_text(outbox.storage());
     for personal in ["Siti", "3201015705900001", "description"] {
         assert!(!stored.contains(personal), "{personal} still stored: {stored}");
     }
@@ -85,7 +87,7 @@ fn after_delivery_only_ticket_due_time_and_last_digits_remain_and_forget_removes
         assert!(stored.contains(kept), "{kept} missing: {stored}");
     }
     assert!(outbox.forget("c1"));
-    assert_eq!(outbox.storage().text.as_deref(), Some(format!("{HEADER}\n").as_str()));
+    assert!(outbox.storage().items.is_empty(), "nothing left on the device");
     assert!(!outbox.forget("c1"));
 }
 
@@ -95,41 +97,97 @@ fn old_entries_expire_on_open() {
     let (reopened, opened) = Outbox::open(outbox.storage().clone(), Policy::default(), NOW + 7 * DAY, 1);
     assert_eq!((opened.entries, opened.expired), (0, 1));
     assert!(reopened.entries().is_empty());
-    assert!(!reopened.storage().text.as_deref().unwrap().contains("key-1"), "the expired complaint is deleted from storage");
+    assert!(!all_text(reopened.storage()).contains("key-1"), "the expired complaint is deleted from storage");
 }
 
 #[test]
-fn a_damaged_line_is_dropped_and_reported_the_rest_kept() {
+fn a_damaged_item_is_removed_and_reported_the_rest_kept() {
     let mut outbox = with_one_complaint();
     outbox.add(Entry::new("c2", "key-2", "body two", "1234", NOW), NOW, 2).unwrap();
-    let text = outbox.storage().text.clone().unwrap();
-    let damaged = text.replacen("key-1", "kex-1", 1);
-    let (reopened, opened) = Outbox::open(MemoryStorage { text: Some(damaged) }, Policy::default(), NOW, 1);
-    assert_eq!((opened.entries, opened.damaged, opened.unreadable), (1, 1, false));
+    let mut storage = outbox.storage().clone();
+    let item = storage.items.get_mut(&store::key("c1")).unwrap();
+    *item = item.replacen("key-1", "kex-1", 1);
+    storage.items.insert(store::key("c3"), "E\tc3\tcut off by a full di".into());
+    let (reopened, opened) = Outbox::open(storage, Policy::default(), NOW, 1);
+    assert_eq!((opened.entries, opened.damaged, opened.unreadable), (1, 2, false));
     assert_eq!(reopened.entries()[0].id, "c2");
-    assert_eq!(store::decode(reopened.storage().text.as_deref().unwrap()).damaged, 0, "rewritten clean");
+    assert_eq!(reopened.storage().keys(), [store::key("c2")], "the damaged items are removed");
 }
 
 #[test]
-fn text_that_is_not_an_outbox_is_reported_and_replaced() {
+fn an_old_single_item_that_is_not_an_outbox_is_reported_and_removed() {
     for junk in ["{\"some\":\"json\"}", "jmo-outbox 2\nE\tfuture", "\u{0}\u{ffff}"] {
-        let (outbox, opened) = Outbox::open(MemoryStorage { text: Some(junk.into()) }, Policy::default(), NOW, 1);
+        let (outbox, opened) = Outbox::open(legacy(junk), Policy::default(), NOW, 1);
         assert!(opened.unreadable && outbox.entries().is_empty(), "{junk:?}");
+        assert!(outbox.storage().items.is_empty(), "{junk:?}");
     }
-    let (_, opened) = Outbox::open(MemoryStorage { text: Some(String::new()) }, Policy::default(), NOW, 1);
+    let (_, opened) = Outbox::open(legacy(""), Policy::default(), NOW, 1);
     assert_eq!(opened, Default::default(), "an empty store is not damage");
+    let (_, opened) = Outbox::open(MemoryStorage::default(), Policy::default(), NOW, 1);
+    assert_eq!(opened, Default::default());
+}
+
+#[test]
+fn complaints_kept_by_an_earlier_version_move_into_items_of_their_own() {
+    let waiting = with_one_complaint().get("c1").unwrap().clone();
+    let mut delivered = Entry::new("c2", "key-2", "", "1234", NOW);
+    delivered.state = State::Delivered(jmo_outbox::Receipt {
+        ticket: "JMO-7K3M-9QX2-ABCD-EF01".into(),
+        received_at: "2026-11-24T05:00:00Z".into(),
+        response_due_at: "2026-11-25T05:00:00Z".into(),
+    });
+    let old = format!("{LEGACY_HEADER}\n{}\n{}\nE\tdamaged\n", store::encode(&waiting), store::encode(&delivered));
+    let (outbox, opened) = Outbox::open(legacy(&old), Policy::default(), NOW, 1);
+    assert_eq!((opened.entries, opened.damaged), (2, 1));
+    assert_eq!(outbox.storage().keys(), [store::key("c1"), store::key("c2")], "the old item is gone");
+    assert_eq!(outbox.get("c1").unwrap().body, BODY);
+    assert_eq!(outbox.plan(NOW).send_now, ["c1"], "still sent with its key");
+    assert!(matches!(&outbox.get("c2").unwrap().state, State::Delivered(r) if r.ticket == "JMO-7K3M-9QX2-ABCD-EF01"));
+}
+
+#[test]
+fn the_widget_tells_that_complaints_are_kept_from_the_item_names() {
+    let outbox = with_one_complaint();
+    let storage = outbox.storage();
+    let held = |s: &MemoryStorage| store::holds_complaints(&s.keys().join("\n"));
+    assert!(held(storage));
+    assert!(!held(&MemoryStorage::default()));
+    let mut other = MemoryStorage::default();
+    other.items.insert("jmo.lang".into(), "en".into());
+    assert!(!held(&other), "other items of the widget are not complaints");
+    assert!(held(&legacy(&format!("{LEGACY_HEADER}\n{}\n", store::encode(outbox.get("c1").unwrap())))));
+    let emptied = legacy(&format!("{LEGACY_HEADER}\n"));
+    assert!(held(&emptied), "an old outbox counts until the form has moved it");
+    let (moved, _) = Outbox::open(emptied, Policy::default(), NOW, 1);
+    assert!(!held(moved.storage()), "and once it has, an emptied one holds none");
+    assert!(!store::holds_complaints("jmo.outbox.\nx.jmo.outbox.1\njmo.lang"), "only names of complaints count");
+    assert!(store::holds_complaints("jmo.lang\njmo.outbox.5b0e"));
+}
+
+fn legacy(text: &str) -> MemoryStorage {
+    MemoryStorage { items: BTreeMap::from([(LEGACY_KEY.to_string(), text.to_string())]) }
+}
+
+fn all_text(storage: &MemoryStorage) -> String {
+    storage.items.iter().map(|(k, v)| format!("{k}={v}\n")).collect()
 }
 
 struct FullStorage;
 
 impl Storage for FullStorage {
-    fn read(&self) -> Option<String> {
+    fn keys(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn get(&self, _: &str) -> Option<String> {
         None
     }
 
-    fn write(&mut self, _: &str) -> Result<(), StorageError> {
+    fn set(&mut self, _: &str, _: &str) -> Result<(), StorageError> {
         Err(StorageError)
     }
+
+    fn remove(&mut self, _: &str) {}
 }
 
 #[test]
@@ -138,6 +196,10 @@ fn full_storage_is_reported_and_the_complaint_is_still_sent_from_memory() {
     assert_eq!(outbox.add(Entry::new("c1", "key-1", BODY, "7890", NOW), NOW, 1), Err(StorageError));
     assert!(outbox.unsaved());
     assert_eq!(outbox.plan(NOW).send_now, vec!["c1".to_string()]);
+    outbox.apply("c1", Event::AttemptStarted, NOW, 1);
+    outbox.apply("c1", Event::NetworkError, NOW, 1);
+    assert!(outbox.get("c1").is_some(), "a complaint never stored is not taken for one removed elsewhere");
+    assert!(outbox.unsaved());
 }
 
 #[test]
@@ -150,29 +212,35 @@ fn a_request_that_never_comes_back_is_retried_after_the_stale_limit() {
 }
 
 #[test]
-fn the_stored_text_is_plain_lines() {
+fn each_complaint_is_one_plain_line_in_an_item_of_its_own() {
     let mut outbox = with_one_complaint();
     outbox.apply("c1", Event::AttemptStarted, NOW, 1);
-    let text = outbox.storage().text.clone().unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], HEADER);
-    assert_eq!(lines.len(), 2, "newlines and tabs in the body are escaped");
-    assert!(lines[1].starts_with("E\tc1\tkey-1\t1790000000000\t1\t1790000000000\t7890\t{"), "{}", lines[1]);
-    assert!(lines[1].contains(r#"\n\t"description":"a\\\\b"}"#), "{}", lines[1]);
+    assert_eq!(outbox.storage().keys(), ["jmo.outbox.c1"]);
+    let line = outbox.storage().get("jmo.outbox.c1").unwrap();
+    assert_eq!(line.lines().count(), 1, "newlines and tabs in the body are escaped");
+    assert!(line.starts_with("E\tc1\tkey-1\t1790000000000\t1\t1790000000000\t7890\t{"), "{line}");
+    assert!(line.contains(r#"\n\t"description":"a\\\\b"}"#), "{line}");
 }
 
 /// One `localStorage` seen by two tabs.
 #[derive(Clone, Default)]
-struct SharedStorage(std::rc::Rc<std::cell::RefCell<Option<String>>>);
+struct SharedStorage(std::rc::Rc<std::cell::RefCell<MemoryStorage>>);
 
 impl Storage for SharedStorage {
-    fn read(&self) -> Option<String> {
-        self.0.borrow().clone()
+    fn keys(&self) -> Vec<String> {
+        self.0.borrow().keys()
     }
 
-    fn write(&mut self, text: &str) -> Result<(), StorageError> {
-        *self.0.borrow_mut() = Some(text.to_string());
-        Ok(())
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.borrow().get(key)
+    }
+
+    fn set(&mut self, key: &str, text: &str) -> Result<(), StorageError> {
+        self.0.borrow_mut().set(key, text)
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.0.borrow_mut().remove(key)
     }
 }
 
@@ -183,16 +251,53 @@ fn two_tabs_writing_the_same_storage_lose_nothing() {
     let (mut tab_b, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 2);
     tab_a.add(Entry::new("a1", "key-a", BODY, "1111", NOW), NOW, 1).unwrap();
     // Tab B never read a1, and writes its own complaint over the same storage.
-    tab_b.add(Entry::new("b1", "key-b", BODY, "2222", NOW), NOW, 2).unwrap();
+    tab_b.add(Entry::new("b1", "key-b", BODY, "2222", NOW + 1), NOW + 1, 2).unwrap();
     tab_b.apply("b1", Event::AttemptStarted, NOW, 2);
     tab_b.apply("b1", Event::Response(Reply::read(201, None, RECEIPT)), NOW, 2);
     tab_a.apply("a1", Event::AttemptStarted, NOW, 1);
+    tab_a.broadcast(Event::Tick, NOW, 1);
     let (reopened, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 3);
     let ids: Vec<&str> = reopened.entries().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["a1", "b1"]);
     assert!(matches!(reopened.get("b1").unwrap().state, State::Delivered(_)), "tab A kept tab B's receipt");
-    // What a tab deletes stays deleted when it merges the other's entries.
-    tab_b.forget("b1");
-    tab_b.broadcast(Event::Tick, NOW, 2);
-    assert!(Outbox::open(shared, Policy::default(), NOW, 3).0.get("b1").is_none());
+    tab_a.reload();
+    assert!(matches!(tab_a.get("b1").unwrap().state, State::Delivered(_)), "tab A reads tab B's complaint back");
+    assert!(matches!(tab_a.get("a1").unwrap().state, State::Sending { .. }), "and keeps its own request in flight");
+}
+
+#[test]
+fn what_one_tab_removes_the_other_does_not_bring_back() {
+    let shared = SharedStorage::default();
+    let (mut tab_a, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 1);
+    tab_a.add(Entry::new("a1", "key-a", BODY, "1111", NOW), NOW, 1).unwrap();
+    tab_a.apply("a1", Event::AttemptStarted, NOW, 1);
+    let (mut tab_b, _) = Outbox::open(shared.clone(), Policy::default(), NOW + 10, 2);
+    tab_b.apply("a1", Event::AttemptStarted, NOW + 10, 2);
+    // Tab A's request comes back delivered; the participant removes the receipt there at once.
+    tab_a.apply("a1", Event::Response(Reply::read(201, None, RECEIPT)), NOW + 20, 1);
+    assert!(tab_a.forget("a1"));
+    // Tab B's attempt (same key: the server answers with the same ticket) and its timer.
+    assert_eq!(tab_b.apply("a1", Event::Response(Reply::read(201, None, RECEIPT)), NOW + 30, 2), None);
+    tab_b.broadcast(Event::Tick, NOW + 40, 2);
+    assert!(tab_b.get("a1").is_none(), "tab B lets it go");
+    assert!(shared.keys().is_empty(), "and nothing of it is written back: {:?}", shared.keys());
+}
+
+#[test]
+fn a_receipt_one_tab_got_is_not_overwritten_by_the_others_retry() {
+    let shared = SharedStorage::default();
+    let (mut tab_a, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 1);
+    tab_a.add(Entry::new("a1", "key-a", BODY, "1111", NOW), NOW, 1).unwrap();
+    tab_a.apply("a1", Event::AttemptStarted, NOW, 1);
+    tab_a.apply("a1", Event::NetworkError, NOW, 1);
+    let (mut tab_b, _) = Outbox::open(shared.clone(), Policy::default(), NOW + 10, 2);
+    tab_b.apply("a1", Event::AttemptStarted, NOW + 10, 2);
+    tab_b.apply("a1", Event::Response(Reply::read(201, None, RECEIPT)), NOW + 20, 2);
+    // Tab A has not heard yet; its timer fires and it starts another attempt.
+    assert_eq!(tab_a.broadcast(Event::Tick, NOW + 60_000, 1).send_now, ["a1"]);
+    tab_a.apply("a1", Event::AttemptStarted, NOW + 60_000, 1);
+    assert!(matches!(tab_a.get("a1").unwrap().state, State::Delivered(_)), "tab A takes the receipt instead of sending");
+    assert!(tab_a.plan(NOW + 60_000).send_now.is_empty());
+    let stored = store::decode(&shared.get(&store::key("a1")).unwrap()).unwrap();
+    assert!(matches!(stored.state, State::Delivered(_)));
 }

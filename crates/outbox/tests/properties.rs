@@ -1,7 +1,9 @@
 //! Property tests: backoff bounds, the stored text's round trip and damage, the state machine's
 //! invariants over random event sequences, and answers that are not what the server sends.
 
-use jmo_outbox::store::{decode, encode};
+use std::collections::BTreeMap;
+
+use jmo_outbox::store::{decode, decode_legacy, encode, key, LEGACY_HEADER, LEGACY_KEY};
 use jmo_outbox::{step, Action, Entry, Event, MemoryStorage, Outbox, Policy, Problem, Receipt, Rejection, Reply, State, WaitReason};
 use proptest::prelude::*;
 
@@ -114,29 +116,40 @@ proptest! {
 
     #[test]
     fn the_store_round_trips(entries in entries_strategy()) {
-        let loaded = decode(&encode(&entries));
+        for e in &entries {
+            prop_assert_eq!(decode(&encode(e)), Some(e.clone()));
+        }
+        let loaded = decode_legacy(&legacy(&entries));
         prop_assert_eq!(loaded.damaged, 0);
         prop_assert!(!loaded.unreadable);
         prop_assert_eq!(loaded.entries, entries);
     }
 
     #[test]
-    fn a_cut_off_store_keeps_whole_lines_only(entries in entries_strategy(), cut in any::<prop::sample::Index>()) {
-        let text = encode(&entries);
+    fn a_cut_off_item_is_never_read(entries in entries_strategy(), cut in any::<prop::sample::Index>()) {
+        for e in &entries {
+            let text = encode(e);
+            let mut at = cut.index(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            prop_assert_eq!(decode(&text[..at]), None);
+        }
+        let text = legacy(&entries);
         let mut at = cut.index(text.len() + 1);
         while !text.is_char_boundary(at) {
             at -= 1;
         }
-        let loaded = decode(&text[..at]);
+        let loaded = decode_legacy(&text[..at]);
         prop_assert!(loaded.entries.len() + loaded.damaged <= entries.len());
         prop_assert_eq!(&loaded.entries[..], &entries[..loaded.entries.len()], "a prefix of what was written");
     }
 
     #[test]
-    fn a_damaged_store_never_yields_an_entry_that_was_not_written(
+    fn a_damaged_item_never_yields_an_entry_that_was_not_written(
         entries in entries_strategy(), at in any::<prop::sample::Index>(), junk in ".{0,3}", remove in 0usize..4,
     ) {
-        let text = encode(&entries);
+        let text = legacy(&entries);
         let mut i = at.index(text.len() + 1);
         while !text.is_char_boundary(i) {
             i -= 1;
@@ -146,9 +159,10 @@ proptest! {
             j += 1;
         }
         let damaged = format!("{}{}{}", &text[..i], junk, &text[j..]);
-        let loaded = decode(&damaged);
-        for e in &loaded.entries {
-            prop_assert!(entries.contains(e), "invented {:?}", e);
+        let from_lines = decode_legacy(&damaged).entries.into_iter();
+        let from_items = damaged.split('\n').filter_map(decode);
+        for e in from_lines.chain(from_items) {
+            prop_assert!(entries.contains(&e), "invented {:?}", e);
         }
     }
 
@@ -156,10 +170,12 @@ proptest! {
     fn any_text_opens_without_panic(text in ".*", lines in prop::collection::vec(".*", 0..4)) {
         let joined = format!("jmo-outbox 1\n{}", lines.join("\n"));
         for t in [text, joined] {
-            let loaded = decode(&t);
+            let loaded = decode_legacy(&t);
             prop_assert!(loaded.entries.is_empty() || !loaded.unreadable);
-            let (outbox, _) = Outbox::open(MemoryStorage { text: Some(t) }, Policy::default(), 1, 1);
+            let items = BTreeMap::from([(LEGACY_KEY.to_string(), t.clone()), (key("x"), t)]);
+            let (outbox, opened) = Outbox::open(MemoryStorage { items }, Policy::default(), 1, 1);
             prop_assert!(outbox.entries().len() <= 4);
+            prop_assert!(opened.damaged >= 1, "the item x cannot hold what an item x would");
         }
     }
 
@@ -207,4 +223,9 @@ proptest! {
         }
         prop_assert_eq!(e.attempts, started);
     }
+}
+
+/// Earlier versions' single item holding these entries.
+fn legacy(entries: &[Entry]) -> String {
+    entries.iter().fold(format!("{LEGACY_HEADER}\n"), |text, e| text + &encode(e) + "\n")
 }
