@@ -747,6 +747,13 @@ async fn two_tabs_sending_and_removing_at_the_same_time_lose_no_complaint_and_br
             form_shows(page).await;
             fill(page, person).await;
         }
+        // What each tab shows of its complaint, every change recorded.
+        let record = "window.shown = []; new MutationObserver(() => { \
+            const s = [...document.querySelectorAll('[data-complaint-state]')].map(s => s.dataset.complaintState).join(','); \
+            shown[shown.length - 1] !== s && shown.push(s); }).observe(document.body, { subtree: true, childList: true, attributes: true }), 1";
+        for page in [&rig.page, &other] {
+            eval(page, record).await.unwrap();
+        }
         // Both tabs send at once (pressed from script: one of them is hidden): each stores its
         // complaint in the same localStorage.
         let press = "document.querySelector('#complaint-submit').click(), 1";
@@ -758,6 +765,12 @@ async fn two_tabs_sending_and_removing_at_the_same_time_lose_no_complaint_and_br
         assert_eq!(rows.len(), 2, "{:?}", rows.iter().map(|r| &r.ticket).collect::<Vec<_>>());
         shows_receipts(&rig.page, &[&siti], "the first tab's receipt").await;
         shows_receipts(&other, &[&budi], "the second tab's receipt").await;
+        for page in [&rig.page, &other] {
+            // Reading the other tab's writes back never turns a receipt into "sending" again.
+            let shown: Vec<String> = serde_json::from_value(eval(page, "shown").await.unwrap()).unwrap();
+            let delivered = shown.iter().position(|s| s == "delivered").expect("shown as delivered");
+            assert!(shown[delivered..].iter().all(|s| s == "delivered"), "a tab showed its complaint as {shown:?}");
+        }
         let stored = outbox_text(&rig.page).await;
         assert!(stored.contains(&siti) && stored.contains(&budi), "a receipt is missing from the device:\n{stored}");
 

@@ -76,15 +76,23 @@ impl<S: Storage> Outbox<S> {
     }
 
     /// Reads the entries again as another tab left them, without applying any event (nothing is
-    /// written). Kept as they are here: entries this page could keep only in memory, and requests
-    /// of this page on their way (`Sending` here) for complaints not settled there.
-    pub fn reload(&mut self) {
+    /// written). Kept as they are here: entries this page could keep only in memory, receipts
+    /// and refusals (final whatever the other tab last wrote), and requests of this page on their
+    /// way (`Sending` here) for complaints not settled there. A complaint the other tab has just
+    /// saved is about to be sent by it: here it counts as on its way since `now` (sent from here
+    /// only if that goes stale).
+    pub fn reload(&mut self, now: u64) {
         let ours = core::mem::take(&mut self.entries);
         self.read_items();
+        for theirs in self.entries.iter_mut().filter(|e| e.state == State::Saved) {
+            if !ours.iter().any(|mine| mine.id == theirs.id) {
+                theirs.state = State::Sending { since: now };
+            }
+        }
         for mine in ours {
             let unstored = self.unstored.contains(&mine.id);
             match self.entries.iter_mut().find(|e| e.id == mine.id) {
-                Some(theirs) if matches!(mine.state, State::Sending { .. }) && !theirs.is_settled() => *theirs = mine,
+                Some(theirs) if !theirs.is_settled() && (mine.is_settled() || matches!(mine.state, State::Sending { .. })) => *theirs = mine,
                 Some(_) => {}
                 None if unstored => self.entries.push(mine),
                 None => {}

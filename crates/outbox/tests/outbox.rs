@@ -260,7 +260,7 @@ fn two_tabs_writing_the_same_storage_lose_nothing() {
     let ids: Vec<&str> = reopened.entries().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["a1", "b1"]);
     assert!(matches!(reopened.get("b1").unwrap().state, State::Delivered(_)), "tab A kept tab B's receipt");
-    tab_a.reload();
+    tab_a.reload(NOW);
     assert!(matches!(tab_a.get("b1").unwrap().state, State::Delivered(_)), "tab A reads tab B's complaint back");
     assert!(matches!(tab_a.get("a1").unwrap().state, State::Sending { .. }), "and keeps its own request in flight");
 }
@@ -300,4 +300,30 @@ fn a_receipt_one_tab_got_is_not_overwritten_by_the_others_retry() {
     assert!(tab_a.plan(NOW + 60_000).send_now.is_empty());
     let stored = store::decode(&shared.get(&store::key("a1")).unwrap()).unwrap();
     assert!(matches!(stored.state, State::Delivered(_)));
+}
+
+#[test]
+fn reading_the_other_tab_back_never_undoes_a_receipt_nor_sends_what_it_is_sending() {
+    let shared = SharedStorage::default();
+    let (mut tab_a, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 1);
+    let (mut tab_b, _) = Outbox::open(shared.clone(), Policy::default(), NOW, 2);
+    tab_a.add(Entry::new("a1", "key-a", BODY, "1111", NOW), NOW, 1).unwrap();
+    // Tab B hears of a1 while tab A is about to send it: B does not send it too.
+    tab_b.reload(NOW);
+    assert!(tab_b.plan(NOW).send_now.is_empty(), "tab B sends tab A's new complaint");
+    tab_a.apply("a1", Event::AttemptStarted, NOW, 1);
+    tab_a.apply("a1", Event::Response(Reply::read(201, None, RECEIPT)), NOW + 50, 1);
+    // Tab B writes its own complaint; tab A reads it back and still shows its receipt.
+    tab_b.add(Entry::new("b1", "key-b", BODY, "2222", NOW + 60), NOW + 60, 2).unwrap();
+    tab_a.reload(NOW + 60);
+    assert!(matches!(tab_a.get("a1").unwrap().state, State::Delivered(_)));
+    assert!(tab_a.plan(NOW + 60).send_now.is_empty(), "tab A leaves b1 to tab B");
+    // Had tab A died before sending, tab B would have sent a1 once the attempt went stale.
+    let stale = NOW + Policy::default().stale_sending_ms;
+    let mut orphan = Entry::new("c1", "key-c", BODY, "3333", NOW);
+    orphan.state = State::Saved;
+    let mut storage = shared.clone();
+    storage.set(&store::key("c1"), &store::encode(&orphan)).unwrap();
+    tab_b.reload(NOW);
+    assert!(tab_b.broadcast(Event::Tick, stale, 2).send_now.contains(&"c1".to_string()));
 }

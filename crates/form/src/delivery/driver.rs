@@ -174,7 +174,7 @@ fn broadcast(event: Event) {
 fn reopen() {
     with(|d| {
         if let Some(outbox) = d.outbox.as_mut() {
-            outbox.reload();
+            outbox.reload(now());
         }
         d.note_unsettled();
     });
