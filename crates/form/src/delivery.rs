@@ -21,7 +21,8 @@ mod random;
 
 use std::rc::Rc;
 
-use jmo_outbox::{Entry, Receipt, State};
+use jmo_contract::ComplaintReceipt;
+use jmo_outbox::{Entry, State};
 
 use driver::{after_change, attempt, ensure_open, listen, with};
 pub use local_store::LocalStore;
@@ -151,7 +152,7 @@ pub fn subscribe(f: impl Fn() + 'static) -> Subscription {
 
 /// Calls `f` once for each complaint that becomes delivered while this page is open (by this
 /// page's request or another tab's). Replaces an earlier hook.
-pub fn on_delivered(f: impl Fn(&Receipt) + 'static) {
+pub fn on_delivered(f: impl Fn(&ComplaintReceipt) + 'static) {
     with(|d| d.delivered_hook = Some(Rc::new(f)));
 }
 

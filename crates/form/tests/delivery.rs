@@ -176,7 +176,7 @@ async fn another_tabs_complaints_are_read_back_without_taking_over_its_requests(
     assert_eq!(stored_entry("other-tab-1").unwrap().state, seen.state, "nothing rewritten");
 
     // The other tab got its receipt.
-    theirs.state = State::Delivered(jmo_outbox::Receipt {
+    theirs.state = State::Delivered(jmo_contract::ComplaintReceipt {
         ticket: "JMO-0000-1111-2222-3333".into(),
         received_at: "2026-11-24T05:00:00Z".into(),
         response_due_at: "2026-11-25T05:00:00Z".into(),

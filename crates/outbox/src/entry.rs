@@ -1,5 +1,7 @@
 //! One complaint in the outbox, as plain data: what was saved, how far delivery got, and what the
-//! participant should see.
+//! participant should see. The server's answers are the contract's types.
+
+use jmo_contract::{ComplaintReceipt, ErrorItem};
 
 /// A complaint waiting for, or done with, delivery. Times are milliseconds of the caller's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub enum State {
     Sending { since: u64 },
     /// The last attempt failed in a way worth retrying; the next one is at `next_attempt_at`.
     Waiting { reason: WaitReason },
-    Delivered(Receipt),
+    Delivered(ComplaintReceipt),
     /// The server refused the complaint as it is; retrying the same body cannot help.
     Rejected(Rejection),
 }
@@ -45,28 +47,11 @@ pub enum WaitReason {
     Status(u16),
 }
 
-/// The server's 201 answer: what the participant keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Receipt {
-    pub ticket: String,
-    /// RFC 3339, as the server wrote them.
-    pub received_at: String,
-    pub response_due_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The server refused the complaint: its status and the errors of its body.
 pub struct Rejection {
     pub status: u16,
-    pub problems: Vec<Problem>,
-}
-
-/// One error of the server's `{"errors":[{"field":…,"code":…}]}` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Dotted path (`reporter.nik`), or `None` for the request as a whole.
-    pub field: Option<String>,
-    /// Stable snake_case code from `jmo-contract`, for the UI to translate.
-    pub code: String,
+    pub problems: Vec<ErrorItem>,
 }
 
 /// Where the complaint is, in the participant's terms.
@@ -75,7 +60,7 @@ pub enum Progress<'a> {
     Sending,
     WaitingForConnection { next_attempt_at: u64 },
     WaitingForServer { next_attempt_at: u64 },
-    Delivered(&'a Receipt),
+    Delivered(&'a ComplaintReceipt),
     Rejected(&'a Rejection),
 }
 

@@ -37,14 +37,14 @@
 //! ```
 
 pub mod entry;
-mod json;
 pub mod machine;
 pub mod outbox;
 pub mod policy;
 pub mod response;
 pub mod store;
 
-pub use entry::{Entry, Problem, Progress, Receipt, Rejection, State, WaitReason};
+pub use entry::{Entry, Progress, Rejection, State, WaitReason};
+pub use jmo_contract::{ComplaintReceipt, ErrorItem};
 pub use machine::{expired, schedule, step, Action, Event};
 pub use outbox::{MemoryStorage, Opened, Outbox, Plan, Storage, StorageError};
 pub use policy::Policy;

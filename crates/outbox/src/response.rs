@@ -1,8 +1,9 @@
 //! What an HTTP answer to `POST /api/v1/complaints` means for delivery: delivered (with the
 //! receipt), worth retrying, or rejected (with the server's error codes).
 
-use crate::entry::{Problem, Receipt, Rejection};
-use crate::json::Json;
+use jmo_contract::{ComplaintReceipt, ErrorBody, ErrorItem};
+
+use crate::entry::Rejection;
 
 /// The parts of an answer the outbox looks at, read by [`Reply::read`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,15 +15,15 @@ pub struct Reply {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyBody {
-    Receipt(Receipt),
-    Problems(Vec<Problem>),
+    Receipt(ComplaintReceipt),
+    Problems(Vec<ErrorItem>),
     /// Not the server's JSON: a proxy's page, a captive portal, a cut-off body.
     Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Delivered(Receipt),
+    Delivered(ComplaintReceipt),
     Retry,
     Reject(Rejection),
 }
@@ -30,10 +31,12 @@ pub enum Verdict {
 impl Reply {
     /// Reads the status, the `Retry-After` header (if any) and the body.
     pub fn read(status: u16, retry_after: Option<&str>, body: &str) -> Reply {
-        let json = Json::parse(body);
-        let body = match json.as_ref().and_then(receipt) {
-            Some(r) => ReplyBody::Receipt(r),
-            None => json.as_ref().and_then(problems).map_or(ReplyBody::Other, ReplyBody::Problems),
+        let body = match serde_json::from_str::<ComplaintReceipt>(body) {
+            Ok(r) if is_receipt(&r) => ReplyBody::Receipt(r),
+            _ => match serde_json::from_str::<ErrorBody>(body) {
+                Ok(e) => ReplyBody::Problems(e.errors.into_iter().filter_map(shown_problem).collect()),
+                Err(_) => ReplyBody::Other,
+            },
         };
         Reply { status, retry_after_ms: retry_after.and_then(parse_retry_after), body }
     }
@@ -66,28 +69,21 @@ pub fn parse_retry_after(value: &str) -> Option<u64> {
     crate::store::number(v).map(|s| s * 1_000)
 }
 
+/// Longer texts than this are not the server's: they are not kept on the device.
 const MAX_FIELD: usize = 200;
 
-fn short_text(v: Option<&Json>) -> Option<String> {
-    let s = v?.as_str()?;
-    (!s.is_empty() && s.len() <= MAX_FIELD && !s.chars().any(char::is_control)).then(|| s.to_string())
+fn short_text(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_FIELD && !s.chars().any(char::is_control)
 }
 
-fn receipt(v: &Json) -> Option<Receipt> {
-    let ticket = short_text(v.get("ticket"))?;
-    if !ticket.starts_with("JMO-") {
-        return None;
-    }
-    Some(Receipt { ticket, received_at: short_text(v.get("received_at"))?, response_due_at: short_text(v.get("response_due_at"))? })
+/// The intake server's receipt (a captive portal's JSON is not one).
+fn is_receipt(r: &ComplaintReceipt) -> bool {
+    r.ticket.starts_with("JMO-") && [&r.ticket, &r.received_at, &r.response_due_at].into_iter().all(|t| short_text(t))
 }
 
-fn problems(v: &Json) -> Option<Vec<Problem>> {
-    let Some(Json::Array(items)) = v.get("errors") else { return None };
-    let list: Vec<Problem> = items
-        .iter()
-        .filter_map(|e| Some(Problem { field: short_text(e.get("field")), code: short_text(e.get("code"))? }))
-        .collect();
-    Some(list)
+/// A problem as the device keeps it: a code, and the field when it is a short text.
+fn shown_problem(e: ErrorItem) -> Option<ErrorItem> {
+    short_text(&e.code).then(|| ErrorItem { field: e.field.filter(|f| short_text(f)), code: e.code })
 }
 
 #[cfg(test)]
@@ -126,8 +122,8 @@ mod tests {
         let body = r#"{"errors":[{"field":"reporter.nik","code":"nik_birth_date"},{"code":"consent_required"}]}"#;
         let Verdict::Reject(r) = verdict(422, body) else { panic!() };
         assert_eq!(r.status, 422);
-        assert_eq!(r.problems[0], Problem { field: Some("reporter.nik".into()), code: "nik_birth_date".into() });
-        assert_eq!(r.problems[1], Problem { field: None, code: "consent_required".into() });
+        assert_eq!(r.problems[0], ErrorItem { field: Some("reporter.nik".into()), code: "nik_birth_date".into() });
+        assert_eq!(r.problems[1], ErrorItem { field: None, code: "consent_required".into() });
         for s in [400, 401, 403, 404, 413, 415] {
             assert!(matches!(verdict(s, "garbage"), Verdict::Reject(Rejection { problems, .. }) if problems.is_empty()), "{s}");
         }

@@ -13,7 +13,8 @@
 //!                   E  …                                               R  status  (field  code)*
 //! ```
 
-use crate::entry::{Entry, Problem, Receipt, Rejection, State, WaitReason};
+use crate::entry::{Entry, Rejection, State, WaitReason};
+use jmo_contract::{ComplaintReceipt, ErrorItem};
 
 /// The start of every complaint's item name.
 pub const KEY_PREFIX: &str = "jmo.outbox.";
@@ -196,7 +197,7 @@ fn decode_line(line: &str) -> Option<Entry> {
             },
         },
         "D" => {
-            let r = Receipt { ticket: f.text()?, received_at: f.text()?, response_due_at: f.text()? };
+            let r = ComplaintReceipt { ticket: f.text()?, received_at: f.text()?, response_due_at: f.text()? };
             if r.ticket.is_empty() {
                 return None;
             }
@@ -207,7 +208,7 @@ fn decode_line(line: &str) -> Option<Entry> {
             let mut problems = Vec::new();
             while let Some(field) = f.raw() {
                 let field = unescape(field)?;
-                problems.push(Problem { field: (!field.is_empty()).then_some(field), code: f.text()? });
+                problems.push(ErrorItem { field: (!field.is_empty()).then_some(field), code: f.text()? });
             }
             State::Rejected(Rejection { status, problems })
         }

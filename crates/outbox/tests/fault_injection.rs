@@ -6,7 +6,7 @@
 //! participant. Then the database, read through the staff API, must hold every complaint exactly
 //! once, with the ticket and due time its phone was given.
 
-use jmo_outbox::{Entry, Event, Outbox, Policy, Progress, Receipt, Rejection, Reply, State};
+use jmo_outbox::{Entry, Event, Outbox, Policy, Progress, ComplaintReceipt, Rejection, Reply, State};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -334,7 +334,7 @@ fn a_thousand_complaints_through_faults_and_server_kills_arrive_exactly_once() {
     proxy.set_fault(Fault::Pass);
 
     // Every phone has its receipt; the wrong NIKs were refused with the NIK's code first.
-    let mut tickets: HashMap<String, Receipt> = HashMap::new();
+    let mut tickets: HashMap<String, ComplaintReceipt> = HashMap::new();
     for p in &phones {
         let outbox = p.outbox.as_ref().expect("complaint written");
         let e = &outbox.entries()[0];

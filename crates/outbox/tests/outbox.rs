@@ -131,7 +131,7 @@ fn an_old_single_item_that_is_not_an_outbox_is_reported_and_removed() {
 fn complaints_kept_by_an_earlier_version_move_into_items_of_their_own() {
     let waiting = with_one_complaint().get("c1").unwrap().clone();
     let mut delivered = Entry::new("c2", "key-2", "", "1234", NOW);
-    delivered.state = State::Delivered(jmo_outbox::Receipt {
+    delivered.state = State::Delivered(jmo_outbox::ComplaintReceipt {
         ticket: "JMO-7K3M-9QX2-ABCD-EF01".into(),
         received_at: "2026-11-24T05:00:00Z".into(),
         response_due_at: "2026-11-25T05:00:00Z".into(),

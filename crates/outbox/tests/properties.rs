@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use jmo_outbox::store::{decode, decode_legacy, encode, key, LEGACY_HEADER, LEGACY_KEY};
-use jmo_outbox::{step, Action, Entry, Event, MemoryStorage, Outbox, Policy, Problem, Receipt, Rejection, Reply, State, WaitReason};
+use jmo_outbox::{step, Action, Entry, Event, MemoryStorage, Outbox, Policy, ErrorItem, ComplaintReceipt, Rejection, Reply, State, WaitReason};
 use proptest::prelude::*;
 
 fn policy_strategy() -> impl Strategy<Value = Policy> {
@@ -32,13 +32,13 @@ fn state_strategy() -> impl Strategy<Value = State> {
             (100u16..600).prop_map(WaitReason::Status)
         ]
         .prop_map(|reason| State::Waiting { reason }),
-        ("[^\\\\]+", text(), text()).prop_map(|(ticket, received_at, response_due_at)| State::Delivered(Receipt {
+        ("[^\\\\]+", text(), text()).prop_map(|(ticket, received_at, response_due_at)| State::Delivered(ComplaintReceipt {
             ticket,
             received_at,
             response_due_at
         })),
         (400u16..500, prop::collection::vec((prop::option::of("[^\\\\]+"), text()), 0..4)).prop_map(|(status, p)| {
-            State::Rejected(Rejection { status, problems: p.into_iter().map(|(field, code)| Problem { field, code }).collect() })
+            State::Rejected(Rejection { status, problems: p.into_iter().map(|(field, code)| ErrorItem { field, code }).collect() })
         }),
     ]
 }

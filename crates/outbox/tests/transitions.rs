@@ -1,7 +1,7 @@
 //! Every transition of the delivery state machine, node by node: "given an entry in this state,
 //! when this happens, it ends in that state and the caller is told to do that".
 
-use jmo_outbox::{step, Action, Entry, Event, Policy, Problem, Progress, Receipt, Rejection, Reply, State, WaitReason};
+use jmo_outbox::{step, Action, Entry, Event, Policy, ErrorItem, Progress, ComplaintReceipt, Rejection, Reply, State, WaitReason};
 
 const NOW: u64 = 1_790_000_000_000;
 const BODY: &str = r#"{"reporter":{"name":"Siti Aminah","nik":"3201015705900001","phone":"0812-3456-7890"}}"#;
@@ -29,7 +29,7 @@ fn waiting(reason: WaitReason) -> State {
 }
 
 fn delivered() -> State {
-    State::Delivered(Receipt {
+    State::Delivered(ComplaintReceipt {
         ticket: "JMO-7K3M-9QX2-ABCD-EF01".into(),
         received_at: "2026-11-24T05:00:00Z".into(),
         response_due_at: "2026-11-25T05:00:00Z".into(),
@@ -37,7 +37,7 @@ fn delivered() -> State {
 }
 
 fn rejected() -> State {
-    State::Rejected(Rejection { status: 422, problems: vec![Problem { field: Some("reporter.nik".into()), code: "nik_birth_date".into() }] })
+    State::Rejected(Rejection { status: 422, problems: vec![ErrorItem { field: Some("reporter.nik".into()), code: "nik_birth_date".into() }] })
 }
 
 fn when(entry: Entry, event: Event) -> (Entry, Action) {

@@ -54,7 +54,7 @@ fn correction(entry: &jmo_outbox::Entry) -> Option<(Rc<FormContext>, Start)> {
     let problems = rejection
         .problems
         .iter()
-        .map(|p| Problem::from_item(&jmo_contract::ErrorItem { field: p.field.clone(), code: p.code.clone() }))
+        .map(Problem::from_item)
         .collect();
     let start = Start { draft: Some(Draft::of_request(&request)), problems: in_page_order(problems), replacing: Some(entry.id.clone()), focus: None, files: Vec::new() };
     Some((Rc::new(FormContext::of_request(&request)), start))

@@ -52,7 +52,7 @@ pub fn DeliveryStatus(props: &Props) -> Html {
                 rejection
                     .problems
                     .iter()
-                    .map(|p| Problem::from_item(&jmo_contract::ErrorItem { field: p.field.clone(), code: p.code.clone() }))
+                    .map(Problem::from_item)
                     .collect(),
             );
             let fix = props.on_fix.clone().map(|on_fix| {

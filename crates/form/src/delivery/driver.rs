@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use jmo_outbox::{store, Event, Outbox, Policy, Receipt, Reply, State};
+use jmo_contract::ComplaintReceipt;
+use jmo_outbox::{store, Event, Outbox, Policy, Reply, State};
 use wasm_bindgen::prelude::*;
 
 use super::random::{now, random};
@@ -13,7 +14,7 @@ use super::{LocalStore, ATTEMPT_TIMEOUT_MS, ENDPOINT};
 use crate::fetch::{self, FetchError};
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
-type DeliveredHook = Rc<dyn Fn(&Receipt)>;
+type DeliveredHook = Rc<dyn Fn(&ComplaintReceipt)>;
 
 #[derive(Default)]
 pub(super) struct Driver {
@@ -81,7 +82,7 @@ impl Driver {
     }
 
     /// Receipts of entries that became delivered since last seen undelivered.
-    fn newly_delivered(&mut self) -> Vec<Receipt> {
+    fn newly_delivered(&mut self) -> Vec<ComplaintReceipt> {
         let Some(outbox) = &self.outbox else { return Vec::new() };
         let mut receipts = Vec::new();
         for e in outbox.entries() {
