@@ -47,7 +47,7 @@ fn main() {
         writeln!(ui, "    pub {key}: &'static str,").unwrap();
     }
     ui.push_str("}\n");
-    for (name, lang) in [("SHELL_ID", jmo_guide::Lang::Id), ("SHELL_EN", jmo_guide::Lang::En)] {
+    for (name, lang) in [("SHELL_ID", jmo_guide::Language::Id), ("SHELL_EN", jmo_guide::Language::En)] {
         writeln!(ui, "pub static {name}: Shell = Shell {{").unwrap();
         for (key, text) in &content.shell_texts {
             writeln!(ui, "    {key}: {:?},", text.get(lang)).unwrap();
@@ -62,7 +62,7 @@ fn main() {
     for (key, _) in content.catalog.texts.iter() {
         writeln!(ui, "    pub {key}: &'static str,").unwrap();
     }
-    ui.push_str("}\nimpl Steps {\n    fn from_texts(texts: &'static [(Text, Localized)], lang: Lang) -> Steps {\n");
+    ui.push_str("}\nimpl Steps {\n    fn from_texts(texts: &'static [(Text, Localized)], lang: Language) -> Steps {\n");
     writeln!(ui, "        let mut all = [\"\"; {count}];").unwrap();
     ui.push_str("        for (slot, (_, text)) in all.iter_mut().zip(texts) {\n            *slot = text.get(lang);\n        }\n");
     ui.push_str("        // SAFETY: `Steps` is `repr(C)` with exactly this many fields, all `&'static str`: the\n");

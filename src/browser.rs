@@ -1,7 +1,7 @@
 //! The few direct browser calls, each failing soft: inside a restrictive webview any of these
 //! APIs may be missing or throw, and the guide must keep working without them.
 
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/on_demand.js")]
@@ -63,13 +63,13 @@ fn storage() -> Option<web_sys::Storage> {
     window()?.local_storage().ok().flatten()
 }
 
-pub fn stored_lang() -> Option<Lang> {
-    Lang::from_code(&storage()?.get_item(LANG_KEY).ok()??)
+pub fn stored_lang() -> Option<Language> {
+    Language::parse(&storage()?.get_item(LANG_KEY).ok()??)
 }
 
-pub fn store_lang(lang: Lang) {
+pub fn store_lang(lang: Language) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(LANG_KEY, lang.code());
+        let _ = storage.set_item(LANG_KEY, lang.as_str());
     }
 }
 
@@ -89,10 +89,10 @@ pub fn refused_date() -> Option<crate::components::RefusedDate> {
     Some(crate::components::RefusedDate { value, problem })
 }
 
-pub fn set_document_lang_and_title(lang: Lang, title: &str) {
+pub fn set_document_lang_and_title(lang: Language, title: &str) {
     let Some(document) = window().and_then(|w| w.document()) else { return };
     if let Some(html) = document.document_element() {
-        let _ = html.set_attribute("lang", lang.code());
+        let _ = html.set_attribute("lang", lang.as_str());
     }
     document.set_title(title);
 }

@@ -27,17 +27,17 @@ pub const MAX_GUIDES: usize = 32;
 pub struct Part {
     /// Its index in [`HEAD`]'s guides.
     pub guide: usize,
-    pub lang: Lang,
+    pub lang: Language,
 }
 
 impl Part {
     /// Every part of the catalog: each guide in each language.
     pub fn all() -> impl Iterator<Item = Part> {
-        Lang::ALL.into_iter().flat_map(|lang| (0..HEAD.guides.len()).map(move |guide| Part { guide, lang }))
+        Language::ALL.into_iter().flat_map(|lang| (0..HEAD.guides.len()).map(move |guide| Part { guide, lang }))
     }
 
     /// The guide with this id in `lang` (none when no guide has that id).
-    pub fn of(guide: &str, lang: Lang) -> Option<Part> {
+    pub fn of(guide: &str, lang: Language) -> Option<Part> {
         HEAD.guides.iter().position(|g| g.id == guide).map(|guide| Part { guide, lang })
     }
 
@@ -83,14 +83,14 @@ pub fn catalog_of(part: Part) -> Option<&'static Catalog> {
 
 /// What every step page in `lang` needs (the step pages' texts, the channels): carried by each
 /// part, so here with the first one in that language.
-pub fn common(lang: Lang) -> Option<&'static Catalog> {
+pub fn common(lang: Language) -> Option<&'static Catalog> {
     (0..HEAD.guides.len()).find_map(|guide| catalog_of(Part { guide, lang }))
 }
 
 /// A catalog with the calendar date questions count working days with (every part carries it):
 /// on the server the full catalog, in the browser any part that is here.
 pub fn full() -> Option<&'static Catalog> {
-    Lang::ALL.into_iter().find_map(common)
+    Language::ALL.into_iter().find_map(common)
 }
 
 /// The full catalog this build was made with, in both languages (the server's guides).
@@ -141,8 +141,8 @@ pub async fn download_until_done(part: Part, later: bool) -> &'static Catalog {
 /// what was typed in a form), then the guides in the page's language (`first`), then in the
 /// other. Calls `each` after each one.
 #[cfg(feature = "csr")]
-pub async fn download_the_rest(first: Lang, here: Option<&str>, each: impl Fn()) {
-    let mut langs = Lang::ALL;
+pub async fn download_the_rest(first: Language, here: Option<&str>, each: impl Fn()) {
+    let mut langs = Language::ALL;
     if langs[0] != first {
         langs.reverse();
     }
@@ -164,16 +164,16 @@ pub async fn download_the_rest(first: Lang, here: Option<&str>, each: impl Fn())
 }
 
 /// The shell's texts (header, footer, loading, not found) in one language.
-pub fn ui(lang: Lang) -> &'static Shell {
+pub fn ui(lang: Language) -> &'static Shell {
     match lang {
-        Lang::Id => &SHELL_ID,
-        Lang::En => &SHELL_EN,
+        Language::Id => &SHELL_ID,
+        Language::En => &SHELL_EN,
     }
 }
 
 /// The step pages' texts in one language; empty until a guide in that language is here (step
 /// pages are only shown after that).
-pub fn steps_text(lang: Lang) -> Steps {
+pub fn steps_text(lang: Language) -> Steps {
     Steps::from_texts(common(lang).map_or(&[], |c| &c.texts), lang)
 }
 

@@ -16,7 +16,7 @@ pub struct Page {
 /// Renders the page for `opening`.
 pub async fn render(opening: Opening) -> Page {
     let state = State::new(&opening);
-    let (title, lang, found) = (state.title(), state.lang.code(), state.screen != Screen::NotFound);
+    let (title, lang, found) = (state.title(), state.lang.as_str(), state.screen != Screen::NotFound);
     let body = yew::ServerRenderer::<App>::with_props(move || AppProps { opening }).hydratable(false).render().await;
     Page { body, title, lang, found }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use jmo_guide::date::Date;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
-use jmo_guide::{Guide, Lang};
+use jmo_guide::{Guide, Language};
 use yew::{Reducible, UseReducerHandle};
 
 use crate::components::RefusedDate;
@@ -86,7 +86,7 @@ pub struct Opening {
     /// against it, so both draw the same page.
     pub today: Date,
     /// The language this device remembers, used when the link names none.
-    pub remembered_lang: Option<Lang>,
+    pub remembered_lang: Option<Language>,
     /// This device keeps complaints (waiting, delivered or refused) in its outbox.
     pub stored_complaints: bool,
     /// A date the server refused (a form posted without JavaScript), shown with its message.
@@ -101,11 +101,11 @@ impl Opening {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
-    pub lang: Lang,
+    pub lang: Language,
     pub screen: Screen,
     pub embed: bool,
     pub today: Date,
-    pub remembered_lang: Option<Lang>,
+    pub remembered_lang: Option<Language>,
     pub stored_complaints: bool,
     pub refused_date: Option<RefusedDate>,
     /// The guides here, each in the languages it came in (on the server, all). Links to the steps
@@ -202,12 +202,12 @@ impl State {
     }
 
     /// The address of a link in another language (the language switch).
-    pub fn href_in(&self, lang: Lang, link: Link) -> String {
+    pub fn href_in(&self, lang: Language, link: Link) -> String {
         link.with_lang(Some(lang)).with_embed(self.embed).encode()
     }
 
     /// The address of this page in `lang`.
-    pub fn here_in(&self, lang: Lang) -> String {
+    pub fn here_in(&self, lang: Language) -> String {
         match &self.screen {
             Screen::Step { guide, walk, .. } => self.href_in(lang, Link::to_step(guide, walk)),
             Screen::Check => self.page_in(lang, CHECK_PAGE),
@@ -223,7 +223,7 @@ impl State {
         self.page_in(self.lang, page)
     }
 
-    fn page_in(&self, lang: Lang, page: &str) -> String {
+    fn page_in(&self, lang: Language, page: &str) -> String {
         format!("{page}{}", self.href_in(lang, Link::start()).trim_start_matches('/'))
     }
 
@@ -248,7 +248,7 @@ impl State {
 /// The guide, in the page's language, that a page at `address` needs to be drawn in the browser
 /// (a step page; `remembered_lang` when the link names none): the widget downloads it before it
 /// takes over such a page.
-pub fn part_needed(address: &str, remembered_lang: Option<Lang>) -> Option<Part> {
+pub fn part_needed(address: &str, remembered_lang: Option<Language>) -> Option<Part> {
     if fixed_page(address, CHECK_PAGE).is_some() || fixed_page(address, RECEIVED_PAGE).is_some() {
         return None;
     }
@@ -258,7 +258,7 @@ pub fn part_needed(address: &str, remembered_lang: Option<Lang>) -> Option<Part>
 
 /// Whether the page at `address` can be drawn in-page with the guides in `guides`; until it can,
 /// the browser follows links to it (the server draws it).
-pub fn drawable(guides: Loaded, address: &str, remembered_lang: Option<Lang>) -> bool {
+pub fn drawable(guides: Loaded, address: &str, remembered_lang: Option<Language>) -> bool {
     part_needed(address, remembered_lang).is_none_or(|part| guides.has(part))
 }
 
@@ -301,7 +301,7 @@ mod tests {
         let guide = &content::bundled().guides[0];
         let first = Walk::start(guide);
         let second = first.choose_index(guide, 0).expect("the first answer leads on");
-        (Link::to_step(guide, &first).encode(), Link::to_step(guide, &second).encode(), second.current_node(guide).title.get(Lang::Id))
+        (Link::to_step(guide, &first).encode(), Link::to_step(guide, &second).encode(), second.current_node(guide).title.get(Language::Id))
     }
 
     #[test]
@@ -346,17 +346,17 @@ mod tests {
 
     #[test]
     fn the_language_comes_from_the_link_then_the_device() {
-        assert_eq!(opened("/?lang=en").lang, Lang::En);
-        assert_eq!(opened("/").lang, Lang::Id);
-        let remembered = State::new(&Opening { remembered_lang: Some(Lang::En), ..Opening::new("/", today()) });
-        assert_eq!(remembered.lang, Lang::En, "a link naming no language opens in the one last shown");
-        assert_eq!(open(&Rc::new(remembered), "/?lang=id").lang, Lang::Id, "a link's own language wins");
+        assert_eq!(opened("/?lang=en").lang, Language::En);
+        assert_eq!(opened("/").lang, Language::Id);
+        let remembered = State::new(&Opening { remembered_lang: Some(Language::En), ..Opening::new("/", today()) });
+        assert_eq!(remembered.lang, Language::En, "a link naming no language opens in the one last shown");
+        assert_eq!(open(&Rc::new(remembered), "/?lang=id").lang, Language::Id, "a link's own language wins");
     }
 
     #[test]
     fn fixed_pages_and_unknown_links_have_their_screens() {
         let check = opened("/check?lang=en");
-        assert_eq!((check.screen.clone(), check.lang), (Screen::Check, Lang::En));
+        assert_eq!((check.screen.clone(), check.lang), (Screen::Check, Language::En));
         assert_eq!(opened("/received/0f8b2c1e-7d2a-4b8e-9c1f-2a3b4c5d6e7f").screen, Screen::Received);
         for bad in ["/no-such-guide", "/login/no_such_step", "/?a=%ZZ", "/check/deeper"] {
             let state = opened(bad);
@@ -377,7 +377,7 @@ mod tests {
         assert!(drawable(arrived.guides, &second, None));
         let at_second = open(&arrived, &second);
         let Screen::Step { guide, walk, changed } = &at_second.screen else { panic!("{:?}", at_second.screen) };
-        assert_eq!(walk.current_node(guide).title.get(Lang::Id), title);
+        assert_eq!(walk.current_node(guide).title.get(Language::Id), title);
         assert!(!changed);
         // The same set reported again changes nothing.
         assert!(Rc::ptr_eq(&arrived, &arrived.clone().reduce(Action::GuidesLoaded(content::loaded()))));

@@ -5,7 +5,7 @@
 
 mod support;
 
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use jmo_selfhelp::content::Part;
 use support::*;
 use wasm_bindgen::JsCast;
@@ -18,11 +18,11 @@ async fn every_step_fits_320_px_with_44_px_targets() {
     install_content();
     use_stylesheet();
     let mut checked = 0;
-    for lang in Lang::ALL {
-        let mut links = vec![format!("/?lang={}", lang.code())];
+    for lang in Language::ALL {
+        let mut links = vec![format!("/?lang={}", lang.as_str())];
         for part in Part::all().filter(|p| p.lang == lang) {
             let guide = &jmo_selfhelp::content::catalog_of(part).unwrap().guides[0];
-            links.extend(guide.nodes.iter().map(|n| format!("/{}/{}?lang={}", guide.id, n.id, lang.code())));
+            links.extend(guide.nodes.iter().map(|n| format!("/{}/{}?lang={}", guide.id, n.id, lang.as_str())));
         }
         for link in links {
             let app = open(&link).await;

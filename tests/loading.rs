@@ -8,7 +8,7 @@
 
 mod support;
 
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use jmo_selfhelp::content::Part;
 use support::*;
 use wasm_bindgen_test::*;
@@ -35,7 +35,7 @@ async fn until_the_guides_are_here_steps_are_the_servers_pages() {
     forget_language();
     // One guide in one language here (the widget is told by its download; here by hand): its
     // steps are in-page, the other guides and the other language still the server's.
-    install_part(Part::of("login", Lang::Id).unwrap());
+    install_part(Part::of("login", Language::Id).unwrap());
     let _app = open("/").await;
     assert!(!kept_in_page(".start .choice[href='/kpj?lang=id']").await, "another guide's step in-page without its file");
     assert!(kept_in_page(".start .choice[href='/login?lang=id']").await);

@@ -10,7 +10,7 @@ mod support;
 
 use std::cell::{Cell, RefCell};
 
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use jmo_selfhelp::content::Part;
 use support::*;
 use wasm_bindgen::prelude::*;
@@ -62,7 +62,7 @@ async fn a_deep_link_waits_for_its_own_guide_only_and_the_others_follow_in_the_b
         let _ = storage.remove_item("jmo.lang");
     }
     serve_the_built_files();
-    let jht = Part::of("jht", Lang::En).unwrap();
+    let jht = Part::of("jht", Language::En).unwrap();
     let guide = &jmo_guide::pack::unpack(part_text(jht)).unwrap().0.guides[0];
     let second = &guide.node(&guide.start).unwrap().options[0].next;
     let deep = format!("/jht/{second}?lang=en");
@@ -89,12 +89,12 @@ async fn a_deep_link_waits_for_its_own_guide_only_and_the_others_follow_in_the_b
     // Offline from here: the language and every guide in-page, with no request.
     OFFLINE.set(true);
     assert!(kept_in_page("a.lang[lang='id']").await, "the language switch");
-    let in_id = &jmo_guide::pack::unpack(part_text(Part::of("jht", Lang::Id).unwrap())).unwrap().0.guides[0];
+    let in_id = &jmo_guide::pack::unpack(part_text(Part::of("jht", Language::Id).unwrap())).unwrap().0.guides[0];
     assert_eq!(heading(), in_id.node(second).unwrap().title.id);
     for part in Part::all() {
         let guide = &jmo_guide::pack::unpack(part_text(part)).unwrap().0.guides[0];
         let (id, lang) = (&guide.id, part.lang);
-        assert!(follows_in_page(&format!("/{id}?lang={}", lang.code())).await, "{id} in {lang:?}");
+        assert!(follows_in_page(&format!("/{id}?lang={}", lang.as_str())).await, "{id} in {lang:?}");
         let start = guide.node(&guide.start).unwrap();
         assert_eq!(heading(), start.title.get(lang), "{id} in {lang:?}");
         // One step on, along the first answer (a date question is answered by a form instead).

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::content::steps_text;
-use jmo_guide::Lang;
+use jmo_guide::Language;
 
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
@@ -13,7 +13,7 @@ pub struct CopyButtonProps {
     pub label: &'static str,
     /// Announced once the text is on the clipboard.
     pub done: &'static str,
-    pub lang: Lang,
+    pub lang: Language,
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 use jmo_guide::date::Date;
 use jmo_guide::link::Link;
 use jmo_guide::walk::{Walk, WalkError};
-use jmo_guide::{Catalog, Guide, Lang};
+use jmo_guide::{Catalog, Guide, Language};
 use yew::prelude::*;
 
 use crate::browser;
@@ -74,7 +74,7 @@ pub fn answer_date(catalog: &Catalog, guide: &Guide, walk: &Walk, value: &str, t
 pub struct DateFormProps {
     pub guide: GuideRef,
     pub walk: Walk,
-    pub lang: Lang,
+    pub lang: Language,
     /// Keep the embed mode in the link of the next step.
     pub embed: bool,
     pub today: Date,

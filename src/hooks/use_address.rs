@@ -7,7 +7,7 @@ use crate::browser;
 /// [`browser::navigate`]). A step this page cannot draw yet (its guide is still on its way) is
 /// reloaded: the server draws it. (`remembered_lang`: the page's, for links that name none.)
 #[hook]
-pub fn use_address(remembered_lang: Option<jmo_guide::Lang>, on_change: Callback<String>) {
+pub fn use_address(remembered_lang: Option<jmo_guide::Language>, on_change: Callback<String>) {
     use_effect_with((), move |_| {
         let listener = Closure::<dyn Fn()>::new(move || {
             let address = browser::address();

@@ -29,7 +29,7 @@ macro_rules! string_enum {
         pub enum $name { $($variant),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -51,7 +51,16 @@ string_enum!(
     /// How the agency answers: through the channel the participant chose.
     ReplyChannel { Whatsapp = "whatsapp", Email = "email", Phone = "phone" }
 );
-string_enum!(Language { Id = "id", En = "en" });
+string_enum!(
+    /// The two languages every text exists in, on the wire and in the guides; Indonesian first.
+    Language { Id = "id", En = "en" }
+);
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::Id
+    }
+}
 string_enum!(ComplaintStatus { Received = "received", InProgress = "in_progress", Resolved = "resolved" });
 
 /// `POST /api/v1/complaints` body.

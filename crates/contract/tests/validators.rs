@@ -192,9 +192,9 @@ fn enums_serialize_as_their_wire_texts() {
             assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(text(v)));
         }
     }
-    check(Category::ALL, |v| v.as_str());
-    check(Urgency::ALL, |v| v.as_str());
-    check(ReplyChannel::ALL, |v| v.as_str());
-    check(Language::ALL, |v| v.as_str());
-    check(ComplaintStatus::ALL, |v| v.as_str());
+    check(&Category::ALL, |v| v.as_str());
+    check(&Urgency::ALL, |v| v.as_str());
+    check(&ReplyChannel::ALL, |v| v.as_str());
+    check(&Language::ALL, |v| v.as_str());
+    check(&ComplaintStatus::ALL, |v| v.as_str());
 }

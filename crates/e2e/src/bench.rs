@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Catalog, Guide, Lang};
+use jmo_guide::{Catalog, Guide, Language};
 
 use crate::{guides, walks_to_outcomes};
 
@@ -24,7 +24,7 @@ pub struct DeepLink<'a> {
 impl DeepLink<'_> {
     /// The step's heading in Indonesian (what the page shows without `lang=`).
     pub fn title(&self) -> String {
-        self.at.current_node(self.guide).title.get(Lang::Id).to_owned()
+        self.at.current_node(self.guide).title.get(Language::Id).to_owned()
     }
 
     /// Its place on the way: `step 4 of 7`.

@@ -172,10 +172,10 @@ pub async fn watch_take_over(page: &Page) -> Result<()> {
 /// Waits until a guide's file in `lang` (`content-<guide>-<lang>-<version>.txt`) has arrived: the
 /// widget opens that guide in-page from then on (before, a link to it is a page load from the
 /// server). After the start screen the files come in the background.
-pub async fn wait_guide_file(page: &Page, guide: &str, lang: jmo_guide::Lang) -> Result<()> {
-    let file = format!("/content-{guide}-{}-", lang.code());
+pub async fn wait_guide_file(page: &Page, guide: &str, lang: jmo_guide::Language) -> Result<()> {
+    let file = format!("/content-{guide}-{}-", lang.as_str());
     let js = format!("performance.getEntriesByType('resource').some(e => e.name.includes({}))", js_str(&file));
-    wait_for(page, &js, &format!("the file of the guide {guide} ({})", lang.code())).await
+    wait_for(page, &js, &format!("the file of the guide {guide} ({})", lang.as_str())).await
 }
 
 /// Waits until the widget has taken over the page the server drew (needs [`watch_take_over`]).

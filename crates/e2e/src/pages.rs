@@ -4,7 +4,7 @@
 use chromiumoxide::Page;
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Catalog, Guide, Lang, NodeKind};
+use jmo_guide::{Catalog, Guide, Language, NodeKind};
 
 use crate::{eval, js_str, wait_for, workspace_root, Result};
 
@@ -16,7 +16,7 @@ pub fn content() -> jmo_guide::load::Content {
 }
 
 /// A shell text (`[shell.<key>]` in ui.toml).
-pub fn shell_text(content: &jmo_guide::load::Content, key: &str, lang: Lang) -> String {
+pub fn shell_text(content: &jmo_guide::load::Content, key: &str, lang: Language) -> String {
     content.shell_texts.iter().find(|(k, _)| k == key).map(|(_, t)| t.get(lang).to_owned()).unwrap_or_else(|| panic!("no shell text {key}"))
 }
 
@@ -25,7 +25,7 @@ pub fn shell_text(content: &jmo_guide::load::Content, key: &str, lang: Lang) -> 
 pub struct PageSpec {
     /// For messages: `login/otp_missing (en)`.
     pub name: String,
-    pub lang: Lang,
+    pub lang: Language,
     /// The page's address that opens it: path and query, `/login/otp_missing?a=…&lang=en`
     /// (always with `lang=`).
     pub address: String,
@@ -43,8 +43,8 @@ pub struct PageSpec {
 pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
     let catalog = &content.catalog;
     let mut pages = Vec::new();
-    for lang in Lang::ALL {
-        let code = lang.code();
+    for lang in Language::ALL {
+        let code = lang.as_str();
         pages.push(PageSpec {
             name: format!("start ({code})"),
             lang,
@@ -137,10 +137,10 @@ const FILL_FORM: &str = "(() => { const set = (id, v) => { const e = document.ge
     const c = document.getElementById('field-consent'); if (!c.checked) c.click(); })()";
 
 /// A text of the complaint form (`[text.<key>]` in content/form.toml).
-pub fn form_text(key: &str, lang: Lang) -> String {
+pub fn form_text(key: &str, lang: Language) -> String {
     let source = std::fs::read_to_string(workspace_root().join("content/form.toml")).expect("content/form.toml");
     let section = source.split(&format!("[text.{key}]")).nth(1).unwrap_or_else(|| panic!("no [text.{key}] in content/form.toml"));
-    let line = section.lines().find(|l| l.starts_with(&format!("{} = ", lang.code()))).expect("a text per language");
+    let line = section.lines().find(|l| l.starts_with(&format!("{} = ", lang.as_str()))).expect("a text per language");
     line.split_once(" = ").map(|(_, v)| v.trim().trim_matches('"').to_owned()).unwrap_or_default()
 }
 
@@ -170,7 +170,7 @@ pub async fn wait_shown(page: &Page, spec: &PageSpec) -> Result<()> {
            return !!h && h.textContent.trim() === {heading} && document.documentElement.lang === {lang} \
              && location.pathname + location.search === {a}; }})()",
         heading = js_str(spec.heading.trim()),
-        lang = js_str(spec.lang.code()),
+        lang = js_str(spec.lang.as_str()),
         a = js_str(&spec.address)
     );
     wait_for(page, &js, &format!("{} to show the heading {:?}", spec.name, spec.heading)).await?;

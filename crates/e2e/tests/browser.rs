@@ -12,7 +12,7 @@ use std::time::Duration;
 use jmo_e2e::*;
 use jmo_testkit::Launch;
 use jmo_guide::link::Link;
-use jmo_guide::{Lang, NodeKind};
+use jmo_guide::{Language, NodeKind};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
@@ -46,7 +46,7 @@ async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
         let rules_in_set = eval(&page, &format!("axe.getRules({AXE_TAGS}).length")).await.unwrap().as_u64().unwrap_or(0);
         let mut violations = Vec::new();
         let mut applied = std::collections::BTreeSet::new();
-        let mut loaded: Option<(Lang, String)> = None;
+        let mut loaded: Option<(Language, String)> = None;
         for spec in &pages {
             // A real page load for the first page of each language and guide (a deep link
             // opened from outside), then the other steps by their links inside the app.
@@ -229,7 +229,7 @@ async fn a_whole_guide_to_a_resolution_with_the_keyboard_only() {
             let focused = eval(&page, "document.activeElement?.outerHTML.slice(0, 120)").await;
             panic!("{e}; the focus is on {focused:?}");
         }
-        let lang = Lang::En;
+        let lang = Language::En;
 
         // Open the guide from the start screen with Enter, in-page: once its file is here
         // (fetched in the background after the start screen; a guide not here yet is a page load

@@ -26,7 +26,7 @@ use jmo_e2e::*;
 use jmo_testkit::{stored_complaints, Fault, FaultProxy, Launch, Outcome, SeenRequest, Server, StoredComplaint};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Category, Guide, Lang, NodeKind};
+use jmo_guide::{Category, Guide, Language, NodeKind};
 use serde_json::{json, Value};
 
 /// One scenario at a time: each drives its own Chromium and server on a small machine.
@@ -112,21 +112,21 @@ impl Rig {
     }
 
     /// `[text.<key>]` of content/form.toml.
-    fn text(&self, key: &str, lang: Lang) -> String {
+    fn text(&self, key: &str, lang: Language) -> String {
         self.form_texts["text"]
             .get(key)
-            .and_then(|t| t.get(lang.code()))
+            .and_then(|t| t.get(lang.as_str()))
             .and_then(|t| t.as_str())
-            .unwrap_or_else(|| panic!("content/form.toml has no [text.{key}] {}", lang.code()))
+            .unwrap_or_else(|| panic!("content/form.toml has no [text.{key}] {}", lang.as_str()))
             .to_owned()
     }
 
     /// What content/form.toml says for `field` (a contract path) refused with `code`: the
     /// field's own text (`[error."<field>".<code>]`), else the code's (`[error.<code>]`).
-    fn error(&self, field: &str, code: &str, lang: Lang) -> String {
+    fn error(&self, field: &str, code: &str, lang: Language) -> String {
         let errors = &self.form_texts["error"];
-        let own = errors.get(field).and_then(|f| f.get(code)).and_then(|t| t.get(lang.code()));
-        let generic = errors.get(code).and_then(|t| t.get(lang.code()));
+        let own = errors.get(field).and_then(|f| f.get(code)).and_then(|t| t.get(lang.as_str()));
+        let generic = errors.get(code).and_then(|t| t.get(lang.as_str()));
         own.or(generic).and_then(|t| t.as_str()).unwrap_or_else(|| panic!("content/form.toml has no text for {field} {code}")).to_owned()
     }
 }
@@ -185,7 +185,7 @@ async fn form_shows(page: &Page) {
 /// answer, as a participant would; ends on the escalation with its form loaded.
 async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
     let page = &rig.page;
-    let lang = Lang::Id;
+    let lang = Language::Id;
     load(page, &rig.url("/")).await.unwrap();
     heading_is(page, rig.content.catalog.start.title.get(lang), "the start screen").await;
     let href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode();
@@ -209,7 +209,7 @@ async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
 /// Opens the escalation at the end of `walk` by its link (a new page load).
 async fn open_escalation(rig: &Rig, guide: &Guide, walk: &Walk) {
     load(&rig.page, &rig.url(&Link::to_step(guide, walk).encode())).await.unwrap();
-    heading_is(&rig.page, walk.current_node(guide).title.get(Lang::Id), "the escalation").await;
+    heading_is(&rig.page, walk.current_node(guide).title.get(Language::Id), "the escalation").await;
     form_shows(&rig.page).await;
 }
 
@@ -228,9 +228,9 @@ async fn send(page: &Page) {
     click(page, "#complaint-submit").await.unwrap();
 }
 
-async fn switch_language(page: &Page, lang: Lang) {
-    click(page, &format!("a.lang[lang={}]", lang.code())).await.unwrap();
-    wait_for(page, &format!("document.documentElement.lang === {}", js_str(lang.code())), "the language switch").await.unwrap();
+async fn switch_language(page: &Page, lang: Language) {
+    click(page, &format!("a.lang[lang={}]", lang.as_str())).await.unwrap();
+    wait_for(page, &format!("document.documentElement.lang === {}", js_str(lang.as_str())), "the language switch").await.unwrap();
 }
 
 /// `JMO-` and four groups of four Crockford base-32 characters.
@@ -252,8 +252,8 @@ async fn delivered_ticket(page: &Page) -> String {
 /// Waits until the complaint shows as waiting, with `heading` and the "you can close this
 /// page" note and a button to try now.
 async fn waits_with(rig: &Rig, heading: &str) {
-    let note = rig.text("status_waiting_note", Lang::Id);
-    let retry = rig.text("status_retry_now", Lang::Id);
+    let note = rig.text("status_waiting_note", Language::Id);
+    let retry = rig.text("status_retry_now", Language::Id);
     let js = format!(
         "(s => !!s && s.querySelector('#complaint-status')?.textContent.trim() === {heading} \
            && s.textContent.includes({note}) \
@@ -325,9 +325,9 @@ async fn a_guide_walked_by_clicking_ends_in_a_delivered_complaint_with_its_path_
         send(&rig.page).await;
         let ticket = delivered_ticket(&rig.page).await;
         let heading = eval(&rig.page, "document.querySelector('#complaint-status').textContent.trim()").await.unwrap();
-        assert_eq!(heading, Value::String(rig.text("status_delivered", Lang::Id)));
+        assert_eq!(heading, Value::String(rig.text("status_delivered", Language::Id)));
         // With the time a reply is due.
-        let due = rig.text("status_due", Lang::Id);
+        let due = rig.text("status_due", Language::Id);
         let due_prefix = due.split("{due}").next().unwrap();
         let section = eval(&rig.page, "document.querySelector('[data-complaint-state=delivered]').innerText").await.unwrap();
         assert!(section.as_str().is_some_and(|t| t.contains(due_prefix) && !t.contains("{due}")), "no reply due time: {section}");
@@ -363,7 +363,7 @@ async fn the_kpj_mismatch_escalation_asks_for_both_kpj_numbers() {
         let (guide, walk) = escalation_walk(rig.content, "kpj", 1, |c| c == Category::KpjMismatch);
         walk_by_clicking(&rig, guide, &walk).await;
         let page = &rig.page;
-        let required = rig.text("required_mark", Lang::Id);
+        let required = rig.text("required_mark", Language::Id);
         for id in ["field-kpj_card", "field-kpj_app"] {
             let js = format!(
                 "(el => !!el && el.getAttribute('aria-required') === 'true' && el.getAttribute('inputmode') === 'numeric' \
@@ -377,8 +377,8 @@ async fn the_kpj_mismatch_escalation_asks_for_both_kpj_numbers() {
         wait_for(page, "document.activeElement?.id === 'error-summary'", "the error summary").await.unwrap();
         let listed = eval(page, "[...document.querySelectorAll('#error-summary li a')].map(a => [a.getAttribute('href'), a.textContent.trim()])").await.unwrap();
         let expected = json!([
-            ["#field-kpj_card", rig.error("reporter.kpj_card", "required", Lang::Id)],
-            ["#field-kpj_app", rig.error("reporter.kpj_app", "required", Lang::Id)],
+            ["#field-kpj_card", rig.error("reporter.kpj_card", "required", Language::Id)],
+            ["#field-kpj_app", rig.error("reporter.kpj_app", "required", Language::Id)],
         ]);
         assert_eq!(listed, expected, "without the KPJ numbers");
         type_text(page, "#field-kpj_card", "1234 5678 901").await.unwrap();
@@ -401,7 +401,7 @@ async fn the_kpj_mismatch_escalation_asks_for_both_kpj_numbers() {
 /// What the error state of the form shows, checked against `expected` (field id, message) in
 /// page order: the summary (focused if `focused`), a link per problem to its field, and each
 /// field marked invalid and described by its message; no other field marked.
-async fn problems_shown(rig: &Rig, lang: Lang, expected: &[(&str, String)], focused: bool, what: &str) {
+async fn problems_shown(rig: &Rig, lang: Language, expected: &[(&str, String)], focused: bool, what: &str) {
     let page = &rig.page;
     let title = rig.text("error_summary_title", lang);
     let first = &expected[0];
@@ -412,7 +412,7 @@ async fn problems_shown(rig: &Rig, lang: Lang, expected: &[(&str, String)], focu
         first.0,
         js_str(&first.1)
     );
-    wait_for(page, &ready, &format!("{what}: the error summary in {}", lang.code())).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for(page, &ready, &format!("{what}: the error summary in {}", lang.as_str())).await.unwrap_or_else(|e| panic!("{e}"));
     if focused {
         wait_for(page, "document.activeElement?.id === 'error-summary'", &format!("{what}: the focus on the error summary")).await.unwrap();
     }
@@ -428,15 +428,15 @@ async fn problems_shown(rig: &Rig, lang: Lang, expected: &[(&str, String)], focu
     .unwrap();
     let items: Vec<(Option<String>, String)> = serde_json::from_value(shown["items"].clone()).unwrap();
     let want: Vec<(Option<String>, String)> = expected.iter().map(|(id, text)| (Some(format!("#{id}")), text.clone())).collect();
-    assert_eq!(items, want, "{what} ({}): the error summary", lang.code());
+    assert_eq!(items, want, "{what} ({}): the error summary", lang.as_str());
     let invalid: Vec<String> = serde_json::from_value(shown["invalid"].clone()).unwrap();
     let want_invalid: Vec<String> = expected.iter().map(|(id, _)| id.to_string()).collect();
-    assert_eq!(invalid, want_invalid, "{what} ({}): the fields marked aria-invalid", lang.code());
+    assert_eq!(invalid, want_invalid, "{what} ({}): the fields marked aria-invalid", lang.as_str());
     for (id, text) in expected {
         let field = &shown["fields"][id];
         let describedby: Vec<&str> = field["describedby"].as_str().unwrap_or_default().split_whitespace().collect();
         assert!(describedby.contains(&format!("{id}-error").as_str()), "{what}: #{id} is not described by its error: {field}");
-        assert_eq!(field["error"], json!(text), "{what} ({}): the message next to #{id}", lang.code());
+        assert_eq!(field["error"], json!(text), "{what} ({}): the message next to #{id}", lang.as_str());
     }
 }
 
@@ -446,7 +446,7 @@ async fn bad_inputs_show_their_messages_in_both_languages_and_nothing_is_sent() 
         let (guide, walk) = escalation_walk(rig.content, "login", 1, |_| true);
         open_escalation(&rig, guide, &walk).await;
         let page = &rig.page;
-        let empty = |lang: Lang| {
+        let empty = |lang: Language| {
             vec![
                 ("field-name", rig.error("reporter.name", "required", lang)),
                 ("field-nik", rig.error("reporter.nik", "required", lang)),
@@ -458,16 +458,16 @@ async fn bad_inputs_show_their_messages_in_both_languages_and_nothing_is_sent() 
 
         // An empty form, in Indonesian.
         send(page).await;
-        problems_shown(&rig, Lang::Id, &empty(Lang::Id), true, "an empty form").await;
+        problems_shown(&rig, Language::Id, &empty(Language::Id), true, "an empty form").await;
         // Each summary entry takes the participant to its field.
         click(page, "#error-summary a[href='#field-phone']").await.unwrap();
         wait_for(page, "document.activeElement?.id === 'field-phone'", "the focus on the phone field after its summary link").await.unwrap();
 
         // The same messages in English after the switch in the header.
-        switch_language(page, Lang::En).await;
-        problems_shown(&rig, Lang::En, &empty(Lang::En), false, "an empty form after switching to English").await;
+        switch_language(page, Language::En).await;
+        problems_shown(&rig, Language::En, &empty(Language::En), false, "an empty form after switching to English").await;
         send(page).await;
-        problems_shown(&rig, Lang::En, &empty(Lang::En), true, "an empty form sent in English").await;
+        problems_shown(&rig, Language::En, &empty(Language::En), true, "an empty form sent in English").await;
 
         // Wrong NIK, landline and email (asked for as the reply channel).
         type_text(page, "#field-name", SITI.name).await.unwrap();
@@ -478,30 +478,30 @@ async fn bad_inputs_show_their_messages_in_both_languages_and_nothing_is_sent() 
         type_text(page, "#field-description", SITI.description).await.unwrap();
         click(page, "#field-consent").await.unwrap();
         send(page).await;
-        let wrong = |lang: Lang| {
+        let wrong = |lang: Language| {
             vec![
                 ("field-nik", rig.error("reporter.nik", "nik_format", lang)),
                 ("field-phone", rig.error("reporter.phone", "phone_not_mobile", lang)),
                 ("field-email", rig.error("reporter.email", "email_format", lang)),
             ]
         };
-        problems_shown(&rig, Lang::En, &wrong(Lang::En), true, "a short NIK, a landline, a bad email").await;
+        problems_shown(&rig, Language::En, &wrong(Language::En), true, "a short NIK, a landline, a bad email").await;
 
         // Other mistakes, in Indonesian.
-        switch_language(page, Lang::Id).await;
-        problems_shown(&rig, Lang::Id, &wrong(Lang::Id), false, "the same after switching back to Indonesian").await;
+        switch_language(page, Language::Id).await;
+        problems_shown(&rig, Language::Id, &wrong(Language::Id), false, "the same after switching back to Indonesian").await;
         type_text(page, "#field-nik", "0001011705900001").await.unwrap();
         type_text(page, "#field-phone", "08123").await.unwrap();
         send(page).await;
         let other = vec![
-            ("field-nik", rig.error("reporter.nik", "nik_province", Lang::Id)),
-            ("field-phone", rig.error("reporter.phone", "phone_format", Lang::Id)),
-            ("field-email", rig.error("reporter.email", "email_format", Lang::Id)),
+            ("field-nik", rig.error("reporter.nik", "nik_province", Language::Id)),
+            ("field-phone", rig.error("reporter.phone", "phone_format", Language::Id)),
+            ("field-email", rig.error("reporter.email", "email_format", Language::Id)),
         ];
-        problems_shown(&rig, Lang::Id, &other, true, "an unknown province, a short phone number").await;
+        problems_shown(&rig, Language::Id, &other, true, "an unknown province, a short phone number").await;
         // The texts really differ by code (the check above could not pass with one generic text).
-        assert_ne!(other[0].1, wrong(Lang::Id)[0].1);
-        assert_ne!(other[1].1, wrong(Lang::Id)[1].1);
+        assert_ne!(other[0].1, wrong(Language::Id)[0].1);
+        assert_ne!(other[1].1, wrong(Language::Id)[1].1);
 
         // Nothing left the browser, and nothing is stored.
         let posts = rig.proxy.complaint_posts();
@@ -536,7 +536,7 @@ async fn the_server_goes_away_mid_submission_and_the_complaint_is_delivered_once
         let stored = rig.rows().await;
         assert_eq!(stored.len(), 1, "the server stored the complaint before it went away");
 
-        waits_with(&rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+        waits_with(&rig, &rig.text("status_waiting_connection", Language::Id)).await;
         // It keeps trying on its own while the server is away.
         let before = rig.proxy.complaint_posts().len();
         rig.proxy
@@ -572,7 +572,7 @@ async fn the_server_is_down_when_the_complaint_is_sent_and_try_now_delivers_it_o
         fill(&rig.page, &SITI).await;
         rig.stop_server();
         send(&rig.page).await;
-        waits_with(&rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+        waits_with(&rig, &rig.text("status_waiting_connection", Language::Id)).await;
         // Saved on the device before anything went out: the complaint survives the page.
         assert!(outbox_text(&rig.page).await.contains(SITI.nik), "the waiting complaint is not saved on the device");
         assert!(rig.rows().await.is_empty());
@@ -582,7 +582,7 @@ async fn the_server_is_down_when_the_complaint_is_sent_and_try_now_delivers_it_o
         // and "Try sending now" is what does.
         rig.proxy.set_fault(Fault::Drop);
         rig.start_server();
-        waits_with(&rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+        waits_with(&rig, &rig.text("status_waiting_connection", Language::Id)).await;
         rig.proxy.set_fault(Fault::Pass);
         try_sending_now(&rig.page).await;
         let ticket = delivered_ticket(&rig.page).await;
@@ -602,7 +602,7 @@ async fn the_server_answers_503_for_a_while_and_the_complaint_is_delivered_once_
         fill(&rig.page, &SITI).await;
         rig.proxy.set_fault(Fault::Unavailable { retry_after: true });
         send(&rig.page).await;
-        waits_with(&rig, &rig.text("status_waiting_server", Lang::Id)).await;
+        waits_with(&rig, &rig.text("status_waiting_server", Language::Id)).await;
         // Retried on its own timer (backoff, Retry-After: 1), no one touching the page.
         rig.proxy
             .wait_until("two answers 503", |seen| seen.iter().filter(|r| r.outcome == Outcome::Unavailable).count() >= 2)
@@ -632,7 +632,7 @@ async fn submit_while_unreachable(rig: &Rig) -> (&'static Guide, Walk) {
     fill(&rig.page, &SITI).await;
     rig.proxy.set_fault(Fault::Drop);
     send(&rig.page).await;
-    waits_with(rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+    waits_with(rig, &rig.text("status_waiting_connection", Language::Id)).await;
     assert!(outbox_text(&rig.page).await.contains(SITI.nik), "the waiting complaint is not saved on the device");
     (guide, walk)
 }
@@ -644,7 +644,7 @@ async fn resumes_after_reload(rig: &Rig, before: usize, guide: &Guide, walk: &Wa
         .wait_until("the complaint sent again after the reload", |seen| seen.iter().filter(|r| r.path == "/api/v1/complaints").count() > before)
         .await
         .unwrap();
-    waits_with(rig, &rig.text("status_waiting_connection", Lang::Id)).await;
+    waits_with(rig, &rig.text("status_waiting_connection", Language::Id)).await;
     rig.proxy.set_fault(Fault::Pass);
     try_sending_now(&rig.page).await;
     let ticket = delivered_ticket(&rig.page).await;
@@ -661,10 +661,10 @@ async fn a_reload_while_the_complaint_waits_resumes_it_and_delivers_it_once() {
         let (guide, walk) = submit_while_unreachable(&rig).await;
         // Back to the start screen, then the page is reloaded (the app closed and opened again).
         follow_in_app(&rig.page, "/").await.unwrap();
-        heading_is(&rig.page, rig.content.catalog.start.title.get(Lang::Id), "the start screen").await;
+        heading_is(&rig.page, rig.content.catalog.start.title.get(Language::Id), "the start screen").await;
         let before = rig.proxy.complaint_posts().len();
         load(&rig.page, &rig.url("/")).await.unwrap();
-        heading_is(&rig.page, rig.content.catalog.start.title.get(Lang::Id), "the start screen after the reload").await;
+        heading_is(&rig.page, rig.content.catalog.start.title.get(Language::Id), "the start screen after the reload").await;
         wait_for(&rig.page, "!!document.querySelector('.complaints [data-complaint-state]')", "the complaint in the list after the reload").await.unwrap();
         resumes_after_reload(&rig, before, guide, &walk).await;
     });
@@ -678,7 +678,7 @@ async fn a_reload_of_the_escalation_page_while_the_complaint_waits_shows_it_and_
         let before = rig.proxy.complaint_posts().len();
         let url = rig.page.url().await.unwrap().unwrap_or_default();
         load(&rig.page, &url).await.unwrap();
-        heading_is(&rig.page, walk.current_node(guide).title.get(Lang::Id), "the escalation after the reload").await;
+        heading_is(&rig.page, walk.current_node(guide).title.get(Language::Id), "the escalation after the reload").await;
         form_shows(&rig.page).await;
         wait_for(&rig.page, "!!document.querySelector('[data-complaint-state]')", "the waiting complaint on the reloaded escalation page")
             .await
@@ -743,7 +743,7 @@ async fn two_tabs_sending_and_removing_at_the_same_time_lose_no_complaint_and_br
         for (page, person) in [(&rig.page, &SITI), (&other, &BUDI)] {
             page.bring_to_front().await.unwrap();
             load(page, &url).await.unwrap();
-            heading_is(page, walk.current_node(guide).title.get(Lang::Id), "the escalation").await;
+            heading_is(page, walk.current_node(guide).title.get(Language::Id), "the escalation").await;
             form_shows(page).await;
             fill(page, person).await;
         }
@@ -775,7 +775,7 @@ async fn two_tabs_sending_and_removing_at_the_same_time_lose_no_complaint_and_br
         assert!(stored.contains(&siti) && stored.contains(&budi), "a receipt is missing from the device:\n{stored}");
 
         // Each tab removes its own receipt at the same moment.
-        let label = rig.text("status_forget", Lang::Id);
+        let label = rig.text("status_forget", Language::Id);
         let (remove_siti, remove_budi) = (remove_receipt_js(&siti, &label), remove_receipt_js(&budi, &label));
         let (a, b) = futures::join!(
             wait_value(&rig.page, &remove_siti, "the first receipt's remove button"),
@@ -820,7 +820,7 @@ async fn an_image_is_made_smaller_in_the_browser_and_attached_to_the_complaint()
         let page = &rig.page;
         fill(page, &SITI).await;
         choose_files(page, "#field-attachments", &[&photo]).await.unwrap();
-        let ready = rig.text("image_ready", Lang::Id);
+        let ready = rig.text("image_ready", Language::Id);
         let ready_prefix = ready.split('{').next().unwrap().to_owned();
         let js = format!(
             "[...document.querySelectorAll('.image-item [role=status]')].map(s => s.textContent.trim()).filter(t => t.startsWith({})).length === 1 \
@@ -865,7 +865,7 @@ async fn check_result(rig: &Rig) -> String {
     let page = &rig.page;
     eval(page, "document.getElementById('check-result').textContent = '', 1").await.ok();
     click(page, "#check-submit").await.unwrap();
-    let checking = rig.text("checking", Lang::Id);
+    let checking = rig.text("checking", Language::Id);
     let js = format!("(t => t !== '' && t !== {})(document.getElementById('check-result')?.textContent.trim() ?? '')", js_str(&checking));
     wait_for(page, &js, "the result of the check").await.unwrap();
     eval(page, "document.getElementById('check-result').textContent.trim()").await.unwrap().as_str().unwrap_or_default().to_owned()
@@ -882,7 +882,7 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
         let ticket = delivered_ticket(page).await;
 
         click(page, "[data-complaint-state=delivered] a[href='/check?lang=id']").await.unwrap();
-        heading_is(page, &rig.text("check_heading", Lang::Id), "the check screen").await;
+        heading_is(page, &rig.text("check_heading", Language::Id), "the check screen").await;
         // The module's form (the server's plain one, `method=post`, shows until it is here).
         wait_for(page, "!!document.querySelector('#check-form:not([method]) #check-submit')", "the check form").await.unwrap();
         let prefilled = eval(page, "[document.getElementById('check-ticket').value, document.getElementById('check-last4').value]").await.unwrap();
@@ -890,7 +890,7 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
 
         let found = check_result(&rig).await;
         assert!(found.contains(&ticket), "{found}");
-        assert!(found.contains(&rig.text("state_received", Lang::Id)), "the status is not shown: {found}");
+        assert!(found.contains(&rig.text("state_received", Language::Id)), "the status is not shown: {found}");
 
         // Staff take it up; the participant sees it, typing the ticket as read out (lower case).
         let patched = eval(
@@ -905,13 +905,13 @@ async fn check_my_complaint_finds_it_by_ticket_and_last_4_digits_and_not_otherwi
         assert!(patched.as_u64().is_some_and(|s| (200..300).contains(&s)), "staff PATCH answered {patched}");
         type_text(page, "#check-ticket", &ticket.to_lowercase()).await.unwrap();
         let found = check_result(&rig).await;
-        assert!(found.contains(&rig.text("state_in_progress", Lang::Id)), "the new status is not shown: {found}");
+        assert!(found.contains(&rig.text("state_in_progress", Language::Id)), "the new status is not shown: {found}");
 
         // Wrong digits: not found, and it does not say which part is wrong.
         type_text(page, "#check-ticket", &ticket).await.unwrap();
         type_text(page, "#check-last4", "0000").await.unwrap();
         let not_found = check_result(&rig).await;
-        assert_eq!(not_found, rig.text("check_not_found", Lang::Id));
+        assert_eq!(not_found, rig.text("check_not_found", Language::Id));
         assert!(!not_found.contains(&ticket));
     });
 }
@@ -925,7 +925,7 @@ async fn a_disruption_for_the_guides_family_shows_on_the_form_which_still_files(
         let (guide, walk) = escalation_walk(rig.content, "login", 1, |c| c == Category::Login);
         let page = &rig.page;
         load(page, &rig.url("/")).await.unwrap();
-        heading_is(page, rig.content.catalog.start.title.get(Lang::Id), "the start screen").await;
+        heading_is(page, rig.content.catalog.start.title.get(Language::Id), "the start screen").await;
         let open = |family: &str, title_id: &str, title_en: &str| {
             let body = json!({
                 "family": family,
@@ -948,15 +948,15 @@ async fn a_disruption_for_the_guides_family_shows_on_the_form_which_still_files(
         let notice = "document.querySelector('#complaint-form')?.closest('section')?.querySelector('.disruption')?.textContent ?? ''";
         wait_for(page, &format!("({notice}).includes('Kode OTP terlambat masuk')"), "the login disruption on the form").await.unwrap();
         let shown = eval(page, notice).await.unwrap().as_str().unwrap_or_default().to_owned();
-        for part in [rig.text("disruption_heading", Lang::Id), "Pesan untuk login.".into(), rig.text("disruption_note", Lang::Id)] {
+        for part in [rig.text("disruption_heading", Language::Id), "Pesan untuk login.".into(), rig.text("disruption_note", Language::Id)] {
             assert!(shown.contains(&part), "the disruption notice lacks {part:?}: {shown}");
         }
         assert!(!shown.contains("Saldo JHT"), "another family's disruption is shown: {shown}");
 
-        switch_language(page, Lang::En).await;
+        switch_language(page, Language::En).await;
         wait_for(page, &format!("({notice}).includes('OTP codes arrive late')"), "the disruption in English").await.unwrap();
         let shown = eval(page, notice).await.unwrap().as_str().unwrap_or_default().to_owned();
-        assert!(shown.contains(&rig.text("disruption_note", Lang::En)) && shown.contains("Message about login."), "{shown}");
+        assert!(shown.contains(&rig.text("disruption_note", Language::En)) && shown.contains("Message about login."), "{shown}");
 
         // The participant can still file.
         fill(page, &SITI).await;

@@ -25,7 +25,7 @@ use jmo_e2e::*;
 use jmo_testkit::{Launch, Server};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Lang, NodeKind};
+use jmo_guide::{Language, NodeKind};
 use serde_json::Value;
 
 /// One scenario at a time: each drives its own Chromium and servers on a small machine.
@@ -154,11 +154,11 @@ async fn wait_in_frame(page: &Page, prefix: &str, js: &str, what: &str) -> Resul
     }
 }
 
-fn heading_is(title: &str, lang: Lang) -> String {
+fn heading_is(title: &str, lang: Language) -> String {
     format!(
         "document.getElementById('screen-title')?.textContent.trim() === {} && document.documentElement.lang === {}",
         js_str(title.trim()),
-        js_str(lang.code())
+        js_str(lang.as_str())
     )
 }
 
@@ -233,13 +233,13 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
             let node = walk.current_node(guide);
             if i > 0 {
                 // Follow the answer's link inside the frame, as a participant would.
-                let href = Link::to_step(guide, walk).with_lang(Some(Lang::Id)).with_embed(true).encode();
+                let href = Link::to_step(guide, walk).with_lang(Some(Language::Id)).with_embed(true).encode();
                 let clicked = eval_in_frame(&page, &prefix, &format!("(() => {{ const a = document.querySelector('a[href=\"' + {} + '\"]'); a && a.click(); return !!a; }})()", js_str(&href)))
                     .await
                     .unwrap();
                 assert_eq!(clicked, true, "no link to {href} on {}", walks[i - 1].current_node(guide).id);
             }
-            wait_in_frame(&page, &prefix, &heading_is(node.title.get(Lang::Id), Lang::Id), &format!("step {}", node.id)).await.unwrap();
+            wait_in_frame(&page, &prefix, &heading_is(node.title.get(Language::Id), Language::Id), &format!("step {}", node.id)).await.unwrap();
             let expected = format!("(() => (window.jmoEvents || []).some(e => e.type === 'step' && e.detail.node === {}))()", js_str(&node.id));
             wait_for(&page, &expected, &format!("the host to hear step {}", node.id)).await.unwrap();
             heights.push(wait_fitted(&page, &prefix, &format!("step {}", node.id)).await);
@@ -262,7 +262,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
 
         // The host's context: English, with a name and KPJ number prefilled.
         eval(&page, "document.getElementById('english').click()").await.unwrap();
-        wait_in_frame(&page, &prefix, &heading_is(last.title.get(Lang::En), Lang::En), "the English heading").await.unwrap();
+        wait_in_frame(&page, &prefix, &heading_is(last.title.get(Language::En), Language::En), "the English heading").await.unwrap();
         wait_fitted(&page, &prefix, "after the language switch").await;
         let kept = eval_in_frame(&page, &prefix, "JSON.stringify(window.__jmoHost.c.prefill)").await.unwrap();
         assert_eq!(kept, r#"{"name":"Siti Aminah","kpj":"12345678901"}"#);
@@ -326,7 +326,7 @@ async fn messages_from_origins_not_on_the_list_are_ignored() {
         let prefix = format!("{}/", widget.base);
         load(&page, &format!("{}/demo-host.html", hosts[0])).await.unwrap();
         wait_for(&page, "(window.jmoEvents || []).some(e => e.type === 'ready')", "ready").await.unwrap();
-        wait_in_frame(&page, &prefix, &heading_is(start.get(Lang::Id), Lang::Id), "the first question").await.unwrap();
+        wait_in_frame(&page, &prefix, &heading_is(start.get(Language::Id), Language::Id), "the first question").await.unwrap();
         eval_in_frame(&page, &prefix, RECORD).await.unwrap();
         const STATE: &str = "JSON.stringify([document.documentElement.lang, location.pathname + location.search, window.__jmoHost.c])";
         let before = eval_in_frame(&page, &prefix, STATE).await.unwrap();
@@ -338,13 +338,13 @@ async fn messages_from_origins_not_on_the_list_are_ignored() {
         assert_eq!(eval_in_frame(&page, &prefix, STATE).await.unwrap(), before, "the forged context was taken");
         // The real host still can.
         eval(&page, "JmoSelfHelp.setContext({ language: 'en' })").await.unwrap();
-        wait_in_frame(&page, &prefix, &heading_is(start.get(Lang::En), Lang::En), "the host's context").await.unwrap();
+        wait_in_frame(&page, &prefix, &heading_is(start.get(Language::En), Language::En), "the host's context").await.unwrap();
 
         // A parent that may frame the widget but is not on the list: the widget says nothing to
         // it and takes nothing from it.
         let prefix = format!("{}/", lenient.base);
         load(&page, &format!("{}/lenient-host.html", hosts[1])).await.unwrap();
-        wait_in_frame(&page, &prefix, &heading_is(start.get(Lang::Id), Lang::Id), "the widget in an unlisted parent").await.unwrap();
+        wait_in_frame(&page, &prefix, &heading_is(start.get(Language::Id), Language::Id), "the widget in an unlisted parent").await.unwrap();
         // The list has arrived and the parent was not on it.
         wait_in_frame(&page, &prefix, "window.__jmoHost.q === 0 && !window.__jmoHost.o", "the allow-list check").await.unwrap();
         eval_in_frame(&page, &prefix, RECORD).await.unwrap();

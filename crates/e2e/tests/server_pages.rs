@@ -28,7 +28,7 @@ use jmo_e2e::*;
 use jmo_guide::date::Date;
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::walk::Walk;
-use jmo_guide::{Guide, Lang, NodeKind};
+use jmo_guide::{Guide, Language, NodeKind};
 use jmo_testkit::{Launch, Server};
 
 /// One check at a time: each drives its own Chromium and server on a small machine.
@@ -76,11 +76,11 @@ fn today() -> Date {
 }
 
 /// A text of the step pages (`[steps.<key>]` in ui.toml).
-fn step_text(content: &jmo_guide::load::Content, key: &str, lang: Lang) -> String {
+fn step_text(content: &jmo_guide::load::Content, key: &str, lang: Language) -> String {
     content.catalog.texts.iter().find(|(k, _)| k == key).map(|(_, t)| t.get(lang).to_owned()).unwrap_or_else(|| panic!("no steps.{key}"))
 }
 
-fn link_to(guide: &Guide, walk: &Walk, lang: Lang) -> String {
+fn link_to(guide: &Guide, walk: &Walk, lang: Language) -> String {
     Link::to_step(guide, walk).with_lang(Some(lang)).encode()
 }
 
@@ -128,11 +128,11 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
 
     // (name, address, heading)
     let mut sample: Vec<(String, String, String)> = Vec::new();
-    for lang in Lang::ALL {
-        sample.push((format!("start ({})", lang.code()), format!("/?lang={}", lang.code()), catalog.start.title.get(lang).to_owned()));
+    for lang in Language::ALL {
+        sample.push((format!("start ({})", lang.as_str()), format!("/?lang={}", lang.as_str()), catalog.start.title.get(lang).to_owned()));
     }
     for (i, guide) in guides(catalog).into_iter().enumerate() {
-        let lang = Lang::ALL[i % 2];
+        let lang = Language::ALL[i % 2];
         let walk = Walk::start(guide);
         sample.push((format!("{} first step", guide.id), Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode(), walk.current_node(guide).title.get(lang).to_owned()));
     }
@@ -142,17 +142,17 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
         .flat_map(|g| walks_to_outcomes(g).into_iter().map(move |w| (g, w.back())))
         .max_by_key(|(_, w)| w.answers().len())
         .unwrap();
-    sample.push((format!("deep step {}/{}", guide.id, deep.current_node(guide).id), link_to(guide, &deep, Lang::En), deep.current_node(guide).title.get(Lang::En).to_owned()));
+    sample.push((format!("deep step {}/{}", guide.id, deep.current_node(guide).id), link_to(guide, &deep, Language::En), deep.current_node(guide).title.get(Language::En).to_owned()));
     let (date_guide, date_walk) = date_question(&content);
-    let date_address = link_to(date_guide, &date_walk, Lang::Id);
-    sample.push(("date question".into(), date_address.clone(), date_walk.current_node(date_guide).title.get(Lang::Id).to_owned()));
+    let date_address = link_to(date_guide, &date_walk, Language::Id);
+    sample.push(("date question".into(), date_address.clone(), date_walk.current_node(date_guide).title.get(Language::Id).to_owned()));
     let (guide, escalation) = jmo_testkit::guides::first_escalation(catalog);
-    sample.push(("escalation".into(), link_to(guide, &escalation, Lang::Id), escalation.current_node(guide).title.get(Lang::Id).to_owned()));
-    sample.push(("not found".into(), "/no-such-guide?lang=en".into(), shell_text(&content, "not_found_title", Lang::En)));
+    sample.push(("escalation".into(), link_to(guide, &escalation, Language::Id), escalation.current_node(guide).title.get(Language::Id).to_owned()));
+    sample.push(("not found".into(), "/no-such-guide?lang=en".into(), shell_text(&content, "not_found_title", Language::En)));
     // (Its heading is the form module's, drawn once the widget runs: the server holds its place.)
     sample.push(("check page".into(), "/check?lang=id".into(), String::new()));
     let login = catalog.guide("login").unwrap();
-    sample.push(("embedded".into(), Link::to_step(login, &Walk::start(login)).with_lang(Some(Lang::En)).with_embed(true).encode(), Walk::start(login).current_node(login).title.get(Lang::En).to_owned()));
+    sample.push(("embedded".into(), Link::to_step(login, &Walk::start(login)).with_lang(Some(Language::En)).with_embed(true).encode(), Walk::start(login).current_node(login).title.get(Language::En).to_owned()));
 
     let photos = tempfile::tempdir().unwrap();
     let photo = photos.path().join("kartu-kpj.png");
@@ -242,7 +242,7 @@ async fn the_widget_takes_over_the_servers_page_with_identical_markup_keeping_fo
         wait_taken_over(&page, "refused date").await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(before, snapshot(&page).await, "refused date: the server's page (left) differs from the widget's (right)");
         let shown = eval(&page, "[document.getElementById('date-error')?.textContent, document.getElementById('date-input').value]").await.unwrap();
-        assert_eq!(shown, serde_json::json!([step_text(&content, "date_in_future", Lang::Id), "2999-01-01"]), "refused date after the take-over");
+        assert_eq!(shown, serde_json::json!([step_text(&content, "date_in_future", Language::Id), "2999-01-01"]), "refused date after the take-over");
 
         // "Check my complaint" sent before the form module was here: the module starts from what
         // the server answered, with what was typed.
@@ -301,12 +301,12 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
     within(Duration::from_secs(150), "the walks without JavaScript", async {
         let (mut outcomes, mut clicks) = (0, 0);
         for (i, guide) in guides(catalog).into_iter().enumerate() {
-            let lang = Lang::ALL[i % 2];
+            let lang = Language::ALL[i % 2];
             // The shortest walk to each outcome (walks_to_outcomes is shortest first).
             let mut seen = std::collections::HashSet::new();
             let walks: Vec<Walk> = walks_to_outcomes(guide).into_iter().filter(|w| seen.insert(w.current())).collect();
             for walk in &walks {
-                let start = format!("/?lang={}", lang.code());
+                let start = format!("/?lang={}", lang.as_str());
                 load(&page, &server.url(&start)).await.unwrap();
                 wait_for(&page, &heading_js(catalog.start.title.get(lang)), "the start screen").await.unwrap();
                 assert_eq!(eval(&page, "typeof window.wasmBindings").await.unwrap(), "undefined", "scripts ran");
@@ -319,7 +319,7 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
                     let option = &node.options[answer.option];
                     at = at.choose_index(guide, answer.option).unwrap();
                     let next = at.current_node(guide);
-                    let what = format!("{}/{} → {} ({})", guide.id, node.id, next.id, lang.code());
+                    let what = format!("{}/{} → {} ({})", guide.id, node.id, next.id, lang.as_str());
                     click_to(&page, &format!("a.choice[data-option={}]", js_str(&option.id)), &link_to(guide, &at, lang), next.title.get(lang), &what).await;
                     clicks += 1;
                 }
@@ -337,7 +337,7 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
         let (guide, walk) = date_question(&content);
         let node = walk.current_node(guide);
         let today = today();
-        for (lang, date) in [(Lang::Id, today), (Lang::En, Date { year: 2020, month: 1, day: 15 })] {
+        for (lang, date) in [(Language::Id, today), (Language::En, Date { year: 2020, month: 1, day: 15 })] {
             let address = link_to(guide, &walk, lang);
             load(&page, &server.url(&address)).await.unwrap();
             wait_for(&page, &heading_js(node.title.get(lang)), "the date question").await.unwrap();
@@ -391,7 +391,7 @@ async fn without_javascript_a_complaint_is_filed_once_however_often_it_is_sent_a
     let chrome = Chrome::launch().await;
     let page = no_js_page(&chrome).await;
     let (guide, walk) = jmo_testkit::guides::first_escalation(catalog);
-    let address = link_to(guide, &walk, Lang::Id);
+    let address = link_to(guide, &walk, Language::Id);
 
     within(Duration::from_secs(90), "the complaint form without JavaScript", async {
         load(&page, &server.url(&address)).await.unwrap();
@@ -482,7 +482,7 @@ async fn every_old_hash_link_of_the_staff_guide_opens_its_step_at_its_path() {
         for (i, old) in links.iter().enumerate() {
             let path = &old[2..];
             let link = Link::decode(path).unwrap_or_else(|e| panic!("{old}: {e:?}"));
-            let lang = link.lang.unwrap_or(Lang::Id);
+            let lang = link.lang.unwrap_or(Language::Id);
             let heading = match catalog.open(&link) {
                 Opened::Start => catalog.start.title.get(lang).to_owned(),
                 Opened::Step { guide, walk, .. } => walk.current_node(&catalog.guides[guide]).title.get(lang).to_owned(),
@@ -496,7 +496,7 @@ async fn every_old_hash_link_of_the_staff_guide_opens_its_step_at_its_path() {
                 wait_taken_over(&page, old).await.unwrap_or_else(|e| panic!("{e}"));
                 taken_over += 1;
             }
-            let at = format!("document.documentElement.lang === {} && {} && {}", js_str(lang.code()), here_is(path), heading_js(&heading));
+            let at = format!("document.documentElement.lang === {} && {} && {}", js_str(lang.as_str()), here_is(path), heading_js(&heading));
             wait_for(&page, &at, &format!("{old} to show {heading:?} at {path}")).await.unwrap_or_else(|e| panic!("{e}"));
             // Replaced, not added: back leaves the link instead of returning to `/#/…`.
             let now = eval(&page, "history.length").await.unwrap().as_u64().unwrap();
@@ -535,8 +535,8 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
     let violations = within(Duration::from_secs(120), "the audit without JavaScript", async {
         let mut violations = Vec::new();
         let mut audited = 0;
-        for lang in Lang::ALL {
-            let code = lang.code();
+        for lang in Language::ALL {
+            let code = lang.as_str();
             let step = link_to(login, &Walk::start(login).choose_index(login, 0).unwrap(), lang);
             for (name, address) in [("start", format!("/?lang={code}")), ("a step", step), ("not found", format!("/no-such-guide?lang={code}")), ("refused date", link_to(date_guide, &date_walk, lang)), ("refused complaint", link_to(escalation_guide, &escalation, lang)), ("check", format!("/check?lang={code}"))] {
                 let name = format!("{name} without JavaScript ({code})");

@@ -3,7 +3,7 @@
 //! (public holidays and *cuti bersama*, kept as content in `content/holidays/<year>.toml`).
 //! Small on purpose: no date crate reaches the widget.
 
-use crate::model::{Lang, Limit, List, Localized, Text};
+use crate::model::{Language, Limit, List, Localized, Text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -151,7 +151,7 @@ impl Calendar {
 
     /// `date` written out for a participant: "15 Januari 2027" / "15 January 2027". Falls back to
     /// `YYYY-MM-DD` when the content has no month names.
-    pub fn format(&self, date: Date, lang: Lang) -> String {
+    pub fn format(&self, date: Date, lang: Language) -> String {
         match self.month_names.get(lang).split_whitespace().nth(date.month as usize - 1) {
             Some(month) => format!("{} {month} {}", date.day, date.year),
             None => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),

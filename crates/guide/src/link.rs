@@ -6,7 +6,7 @@
 //! A link names a guide, optionally the step, and the answers that led there, so it reopens the
 //! same step on another device. It carries ids only, never anything a participant typed.
 
-use crate::model::{Catalog, Guide, Lang};
+use crate::model::{Catalog, Guide, Language};
 use crate::walk::Walk;
 
 /// Longest link we accept; real ones are far shorter.
@@ -23,7 +23,7 @@ pub struct Link {
     pub node: Option<String>,
     pub answers: Vec<(String, String)>,
     /// A language chosen by whoever shared the link.
-    pub lang: Option<Lang>,
+    pub lang: Option<Language>,
     /// Embedded in a host page or app (no page chrome).
     pub embed: bool,
 }
@@ -59,7 +59,7 @@ impl Link {
         }
     }
 
-    pub fn with_lang(mut self, lang: Option<Lang>) -> Link {
+    pub fn with_lang(mut self, lang: Option<Language>) -> Link {
         self.lang = lang;
         self
     }
@@ -99,7 +99,7 @@ impl Link {
         }
         if let Some(lang) = self.lang {
             param(&mut out, "lang");
-            out.push_str(lang.code());
+            out.push_str(lang.as_str());
         }
         if self.embed {
             param(&mut out, "embed");
@@ -134,7 +134,7 @@ impl Link {
             let (key, value) = param.split_once('=').unwrap_or((param, ""));
             match key {
                 "a" => link.answers = decode_answers(value)?,
-                "lang" => link.lang = Some(Lang::from_code(value).ok_or(LinkError::BadLang)?),
+                "lang" => link.lang = Some(Language::parse(value).ok_or(LinkError::BadLang)?),
                 "embed" => link.embed = value == "1",
                 _ => {}
             }
@@ -232,7 +232,7 @@ mod tests {
             guide: Some("login".into()),
             node: Some("otp_missing".into()),
             answers: vec![("what_happens".into(), "no_otp".into()), ("otp_wait".into(), "no".into())],
-            lang: Some(Lang::En),
+            lang: Some(Language::En),
             embed: true,
         };
         let text = link.encode();
@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(Link::decode(""), Ok(Link::start()));
         assert_eq!(Link::start().encode(), "/");
         assert_eq!(Link::decode("/"), Ok(Link::start()));
-        assert_eq!(Link::decode("/?lang=en").unwrap().lang, Some(Lang::En));
+        assert_eq!(Link::decode("/?lang=en").unwrap().lang, Some(Language::En));
         // Links shared before pages had paths: the same text after `#`.
         assert_eq!(Link::decode("#/login/otp_missing?a=what_happens.no_otp~otp_wait.no&lang=en&embed=1"), Ok(link.clone()));
         assert_eq!(Link::decode("#/"), Ok(Link::start()));

@@ -297,10 +297,10 @@ struct RawCalendar {
 pub fn parse_calendar(source: &str) -> Result<Localized, Vec<Problem>> {
     let raw: RawCalendar = toml::from_str(source).map_err(|e| toml_problem(CALENDAR_FILE, e))?;
     let months = text(raw.months);
-    let problems: Vec<Problem> = Lang::ALL
+    let problems: Vec<Problem> = Language::ALL
         .into_iter()
         .filter(|&lang| months.get(lang).split_whitespace().count() != 12)
-        .map(|lang| Problem { file: CALENDAR_FILE.into(), node: None, message: format!("`months.{}` must list the 12 month names, separated by spaces", lang.code()) })
+        .map(|lang| Problem { file: CALENDAR_FILE.into(), node: None, message: format!("`months.{}` must list the 12 month names, separated by spaces", lang.as_str()) })
         .collect();
     if problems.is_empty() {
         Ok(months)

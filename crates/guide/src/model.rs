@@ -6,32 +6,8 @@ use std::borrow::Cow;
 pub type Text = Cow<'static, str>;
 pub type List<T> = Cow<'static, [T]>;
 
-/// The two languages every text exists in; Indonesian is the default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    Id,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Id, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "id" => Some(Lang::Id),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+/// The two languages every text exists in ([`jmo_contract::Language`]; Indonesian is the default).
+pub use jmo_contract::Language;
 
 /// One text in both languages, Indonesian first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,10 +17,10 @@ pub struct Localized {
 }
 
 impl Localized {
-    pub fn get(&self, lang: Lang) -> &str {
+    pub fn get(&self, lang: Language) -> &str {
         match lang {
-            Lang::Id => &self.id,
-            Lang::En => &self.en,
+            Language::Id => &self.id,
+            Language::En => &self.en,
         }
     }
 
@@ -53,7 +29,7 @@ impl Localized {
     }
 
     /// Paragraphs, split on empty lines.
-    pub fn paragraphs(&self, lang: Lang) -> impl Iterator<Item = &str> {
+    pub fn paragraphs(&self, lang: Language) -> impl Iterator<Item = &str> {
         self.get(lang).split("\n\n").map(str::trim).filter(|p| !p.is_empty())
     }
 }

@@ -28,11 +28,11 @@ pub enum UnpackError {
 
 /// Packs `catalog` in both languages (`None`) or in `lang` only: then the other language's texts
 /// are not written, and unpack leaves them empty (a part is only ever shown in its language).
-pub fn pack(catalog: &Catalog, lang: Option<Lang>) -> String {
+pub fn pack(catalog: &Catalog, lang: Option<Language>) -> String {
     let mut w = Writer(String::new(), lang);
     w.s(MAGIC);
     w.s(&catalog.version);
-    w.s(lang.map_or("", Lang::code));
+    w.s(lang.map_or("", Language::as_str));
     w.text(&catalog.start.title);
     w.text(&catalog.start.intro);
     w.n(catalog.start.guides.len());
@@ -86,7 +86,7 @@ pub fn pack(catalog: &Catalog, lang: Option<Lang>) -> String {
     w.0
 }
 
-struct Writer(String, Option<Lang>);
+struct Writer(String, Option<Language>);
 
 impl Writer {
     fn s(&mut self, value: &str) {
@@ -154,7 +154,7 @@ impl Writer {
 /// (each one cost the wasm its own clean-up code) and [`unpack`] refuses the pack at the end.
 struct Reader<'a> {
     fields: std::str::Split<'a, char>,
-    lang: Option<Lang>,
+    lang: Option<Language>,
     damaged: bool,
 }
 
@@ -182,8 +182,8 @@ impl<'a> Reader<'a> {
         let first = self.s();
         match self.lang {
             None => Localized { id: first, en: self.s() },
-            Some(Lang::Id) => Localized { id: first, en: Cow::Borrowed("") },
-            Some(Lang::En) => Localized { id: Cow::Borrowed(""), en: first },
+            Some(Language::Id) => Localized { id: first, en: Cow::Borrowed("") },
+            Some(Language::En) => Localized { id: Cow::Borrowed(""), en: first },
         }
     }
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> T) -> List<T>
@@ -263,7 +263,7 @@ fn limit(code: &str) -> Option<Option<Limit>> {
 type Result<T> = std::result::Result<T, UnpackError>;
 
 /// Unpacks what [`pack`] wrote, with the language it was packed in (`None`: both).
-pub fn unpack(text: &str) -> Result<(Catalog, Option<Lang>)> {
+pub fn unpack(text: &str) -> Result<(Catalog, Option<Language>)> {
     let mut fields = text.split(SEP);
     if fields.next() != Some(MAGIC) {
         return Err(UnpackError::NotAPack);
@@ -273,7 +273,7 @@ pub fn unpack(text: &str) -> Result<(Catalog, Option<Lang>)> {
     r.lang = match r.next() {
         "" => None,
         code => {
-            let lang = Lang::from_code(code);
+            let lang = Language::parse(code);
             r.check(lang.map(Some), None)
         }
     };
@@ -336,13 +336,13 @@ pub fn part(catalog: &Catalog, guide: &Guide) -> Catalog {
 
 /// Every file the widget downloads: the [`part`] of each guide in each language, by file name.
 pub fn part_files(catalog: &Catalog) -> Vec<(String, String)> {
-    let each = |g: &Guide| Lang::ALL.map(|lang| (part_file(&catalog.version, &g.id, lang), pack(&part(catalog, g), Some(lang))));
+    let each = |g: &Guide| Language::ALL.map(|lang| (part_file(&catalog.version, &g.id, lang), pack(&part(catalog, g), Some(lang))));
     catalog.guides.iter().flat_map(each).collect()
 }
 
 /// The file name of [`part`] of `guide` in `lang`: versioned, so it can be cached forever.
-pub fn part_file(version: &str, guide: &str, lang: Lang) -> String {
-    format!("content-{guide}-{}-{version}.txt", lang.code())
+pub fn part_file(version: &str, guide: &str, lang: Language) -> String {
+    format!("content-{guide}-{}-{version}.txt", lang.as_str())
 }
 
 /// The catalog without the guides' nodes: what the start screen needs, compiled into the widget.

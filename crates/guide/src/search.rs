@@ -153,7 +153,7 @@ impl Index {
                         entry.phrases.push(phrase);
                     }
                 }
-                for lang in crate::model::Lang::ALL {
+                for lang in crate::model::Language::ALL {
                     add(&mut entry, node.title.get(lang), TITLE);
                     add(&mut entry, node.body.get(lang), BODY);
                     for step in node.steps.iter() {

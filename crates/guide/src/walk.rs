@@ -2,7 +2,7 @@
 //! or an error; nothing here touches the page.
 
 use crate::date::{Calendar, Date};
-use crate::model::{Catalog, Guide, Lang, Node, NodeKind};
+use crate::model::{Catalog, Guide, Language, Node, NodeKind};
 
 /// One answer: which option was chosen at which node (indices into the guide).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,7 +100,7 @@ impl Walk {
     /// Works on the date question itself (the branch `entered` leads to) and on the node right
     /// after it (the branch the walk took, if `entered` still leads there). `None` when that
     /// branch has no `date_text` or no limit, or `entered` does not fit the walk.
-    pub fn date_text(&self, catalog: &Catalog, guide: &Guide, entered: Date, today: Date, lang: Lang) -> Option<String> {
+    pub fn date_text(&self, catalog: &Catalog, guide: &Guide, entered: Date, today: Date, lang: Language) -> Option<String> {
         let (at, option) = if self.current_node(guide).kind == NodeKind::Date {
             (self.clone(), self.date_option_in(guide, &catalog.calendar, entered, today).ok()?)
         } else {

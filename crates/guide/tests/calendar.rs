@@ -10,7 +10,7 @@ use jmo_guide::date::{working_days_between, Date};
 use jmo_guide::load::{load_checked_on, Content};
 use jmo_guide::validate::check_calendar;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Calendar, Catalog, DayOffKind, Lang, Limit};
+use jmo_guide::{Calendar, Catalog, DayOffKind, Language, Limit};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content")
@@ -146,22 +146,22 @@ fn wait_one_month_after_resigning_states_the_date_from_which_to_claim() {
     let at_date = Walk::start(jht).choose(jht, "can_i_claim").unwrap().choose(jht, "resigned").unwrap();
     assert_eq!(at_date.current_node(jht).id, "resign_date");
     let (letter, today) = (d("2026-12-15"), d("2026-12-20"));
-    assert_eq!(at_date.date_text(&catalog, jht, letter, today, Lang::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 15 Januari 2027."));
-    assert_eq!(at_date.date_text(&catalog, jht, letter, today, Lang::En).as_deref(), Some("You can claim your JHT from 15 January 2027."));
+    assert_eq!(at_date.date_text(&catalog, jht, letter, today, Language::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 15 Januari 2027."));
+    assert_eq!(at_date.date_text(&catalog, jht, letter, today, Language::En).as_deref(), Some("You can claim your JHT from 15 January 2027."));
     // On the page the branch leads to, with the date the page kept (the link has only ids).
     let option = at_date.date_option_in(jht, &catalog.calendar, letter, today).unwrap();
     let waiting = at_date.choose_index(jht, option).unwrap();
     assert_eq!(waiting.current_node(jht).id, "wait_month");
-    assert_eq!(waiting.date_text(&catalog, jht, letter, today, Lang::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 15 Januari 2027."));
+    assert_eq!(waiting.date_text(&catalog, jht, letter, today, Language::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 15 Januari 2027."));
     assert!(!crate_link(jht, &waiting).contains("2026"), "the date never goes into the link");
     // A month shorter than the day: the month's last day.
-    assert_eq!(at_date.date_text(&catalog, jht, d("2027-01-31"), d("2027-02-10"), Lang::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 28 Februari 2027."));
+    assert_eq!(at_date.date_text(&catalog, jht, d("2027-01-31"), d("2027-02-10"), Language::Id).as_deref(), Some("Anda bisa mengajukan klaim JHT mulai 28 Februari 2027."));
     // A month or more has passed: the branch has no date to give.
-    assert_eq!(at_date.date_text(&catalog, jht, d("2026-10-01"), d("2026-12-20"), Lang::Id), None);
+    assert_eq!(at_date.date_text(&catalog, jht, d("2026-10-01"), d("2026-12-20"), Language::Id), None);
     // A date that does not fit the branch the walk took gives nothing rather than a wrong date.
-    assert_eq!(waiting.date_text(&catalog, jht, d("2026-10-01"), today, Lang::Id), None);
+    assert_eq!(waiting.date_text(&catalog, jht, d("2026-10-01"), today, Language::Id), None);
     // Pages that do not follow a date question have no computed date.
-    assert_eq!(Walk::start(jht).date_text(&catalog, jht, letter, today, Lang::Id), None);
+    assert_eq!(Walk::start(jht).date_text(&catalog, jht, letter, today, Language::Id), None);
 }
 
 fn crate_link(guide: &jmo_guide::Guide, walk: &Walk) -> String {
@@ -173,9 +173,9 @@ fn a_claim_within_five_working_days_says_when_it_becomes_late_skipping_the_year_
     let catalog = catalog();
     let jht = catalog.guide("jht").unwrap();
     let walk = Walk::start(jht).choose(jht, "waiting").unwrap();
-    let text = walk.date_text(&catalog, jht, d("2026-12-22"), d("2026-12-30"), Lang::Id);
+    let text = walk.date_text(&catalog, jht, d("2026-12-22"), d("2026-12-30"), Language::Id);
     assert_eq!(text.as_deref(), Some("Jika pada 4 Januari 2027 klaim Anda belum dibayar, buka panduan ini lagi."));
-    let text = walk.date_text(&catalog, jht, d("2026-12-22"), d("2026-12-30"), Lang::En);
+    let text = walk.date_text(&catalog, jht, d("2026-12-22"), d("2026-12-30"), Language::En);
     assert_eq!(text.as_deref(), Some("If your claim has not been paid by 4 January 2027, open this guide again."));
 }
 
@@ -191,7 +191,7 @@ fn every_date_text_in_the_content_formats_for_every_branch_date() {
                 let entered = Date::from_days_since_epoch(today.days_since_epoch() - days_ago);
                 let option = walk.date_option_in(guide, &catalog.calendar, entered, today).unwrap();
                 let has_text = !node.options[option].date_text.is_empty();
-                for lang in Lang::ALL {
+                for lang in Language::ALL {
                     let text = walk.date_text(&catalog, guide, entered, today, lang);
                     assert_eq!(text.is_some(), has_text, "{}/{} {entered:?}", guide.id, node.id);
                     if let Some(text) = text {

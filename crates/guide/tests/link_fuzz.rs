@@ -2,7 +2,7 @@
 //! link we make decodes to itself.
 
 use jmo_guide::link::Link;
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use proptest::prelude::*;
 
 fn id() -> impl Strategy<Value = String> {
@@ -27,7 +27,7 @@ proptest! {
     fn made_links_round_trip(
         guide in id(), node in proptest::option::of(id()),
         answers in proptest::collection::vec((id(), id()), 0..20),
-        lang in proptest::option::of(prop_oneof![Just(Lang::Id), Just(Lang::En)]),
+        lang in proptest::option::of(prop_oneof![Just(Language::Id), Just(Language::En)]),
         embed in any::<bool>(),
     ) {
         let link = Link { guide: Some(guide), node, answers, lang, embed };

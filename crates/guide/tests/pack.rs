@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jmo_guide::link::{Link, Opened};
 use jmo_guide::pack::{head, pack, part, part_file, unpack, UnpackError};
-use jmo_guide::Lang;
+use jmo_guide::Language;
 use proptest::prelude::*;
 
 fn shipped() -> jmo_guide::Catalog {
@@ -35,8 +35,8 @@ fn the_head_keeps_the_start_screen_and_guide_titles_only() {
 fn a_guide_part_in_one_language_opens_every_step_as_the_full_catalog_does() {
     let catalog = shipped();
     for guide in catalog.guides.iter() {
-        for lang in Lang::ALL {
-            let other = if lang == Lang::Id { Lang::En } else { Lang::Id };
+        for lang in Language::ALL {
+            let other = if lang == Language::Id { Language::En } else { Language::Id };
             let text = pack(&part(&catalog, guide), Some(lang));
             let (unpacked, packed_in) = unpack(&text).unwrap_or_else(|e| panic!("{} in {lang:?}: {e:?}", guide.id));
             assert_eq!(packed_in, Some(lang));
@@ -64,10 +64,10 @@ fn a_guide_part_in_one_language_opens_every_step_as_the_full_catalog_does() {
             assert_eq!(pack(&unpacked, Some(lang)), text, "a part packs back to the same bytes");
         }
     }
-    assert_eq!(part_file("0123456789ab", "login", Lang::En), "content-login-en-0123456789ab.txt");
+    assert_eq!(part_file("0123456789ab", "login", Language::En), "content-login-en-0123456789ab.txt");
 }
 
-fn walk_title(g: &jmo_guide::Guide, link: &Link, catalog: &jmo_guide::Catalog, lang: Lang) -> String {
+fn walk_title(g: &jmo_guide::Guide, link: &Link, catalog: &jmo_guide::Catalog, lang: Language) -> String {
     let Opened::Step { walk, .. } = catalog.open(link) else { return String::new() };
     walk.current_node(g).title.get(lang).to_owned()
 }

@@ -29,7 +29,7 @@ fn deep_link() -> String {
         for index in 0..guide.nodes.len() {
             if let Some(walk) = Walk::shortest_to(guide, index) {
                 if walk.answers().len() >= best.0 {
-                    best = (walk.answers().len(), Link::to_step(guide, &walk).with_lang(Some(jmo_guide::Lang::Id)).encode());
+                    best = (walk.answers().len(), Link::to_step(guide, &walk).with_lang(Some(jmo_guide::Language::Id)).encode());
                 }
             }
         }
@@ -120,9 +120,9 @@ const FIRST_WINDOW_BYTES: usize = 14 * 1024;
 async fn page_sizes(client: &reqwest::Client, addr: std::net::SocketAddr) {
     let catalog = jmo_selfhelp::content::bundled();
     let mut addresses = Vec::new();
-    for lang in jmo_guide::Lang::ALL {
-        addresses.push(format!("/?lang={}", lang.code()));
-        addresses.push(format!("/check?lang={}", lang.code()));
+    for lang in jmo_guide::Language::ALL {
+        addresses.push(format!("/?lang={}", lang.as_str()));
+        addresses.push(format!("/check?lang={}", lang.as_str()));
         for guide in catalog.guides.iter() {
             for index in 0..guide.nodes.len() {
                 if let Some(walk) = Walk::shortest_to(guide, index) {

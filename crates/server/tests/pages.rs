@@ -6,7 +6,7 @@ mod support;
 
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Lang, NodeKind};
+use jmo_guide::{Language, NodeKind};
 use reqwest::StatusCode;
 use support::*;
 
@@ -47,11 +47,11 @@ async fn every_node_of_every_guide_in_both_languages_is_a_page_with_its_heading_
     for guide in catalog.guides.iter() {
         for (index, node) in guide.nodes.iter().enumerate() {
             let Some(walk) = Walk::shortest_to(guide, index) else { continue };
-            for lang in [Lang::Id, Lang::En] {
+            for lang in [Language::Id, Language::En] {
                 let address = Link::to_step(guide, &walk).with_lang(Some(lang)).encode();
                 let (status, html) = page(&s, &address).await;
                 assert_eq!(status, StatusCode::OK, "{address}");
-                assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{address}: document language");
+                assert!(html.contains(&format!("<html lang=\"{}\"", lang.as_str())), "{address}: document language");
                 let heading = format!(">{}</h1>", node.title.get(lang));
                 assert!(html.contains(&heading), "{address}: no heading {heading}");
                 assert!(html.contains(&format!("<title>{} – ", node.title.get(lang))), "{address}: title");
@@ -78,16 +78,16 @@ async fn every_node_of_every_guide_in_both_languages_is_a_page_with_its_heading_
 async fn the_start_screen_and_the_check_page_in_both_languages_and_embedded() {
     let (_w, _db, s) = pages_server();
     let catalog = jmo_selfhelp::content::bundled();
-    for lang in [Lang::Id, Lang::En] {
-        let (status, html) = page(&s, &format!("/?lang={}", lang.code())).await;
+    for lang in [Language::Id, Language::En] {
+        let (status, html) = page(&s, &format!("/?lang={}", lang.as_str())).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(&format!(">{}</h1>", catalog.start.title.get(lang))));
         for guide in catalog.start_guides() {
-            assert!(html.contains(&format!("href=\"/{}?lang={}\"", guide.id, lang.code())), "start links to {}", guide.id);
+            assert!(html.contains(&format!("href=\"/{}?lang={}\"", guide.id, lang.as_str())), "start links to {}", guide.id);
         }
         // The language switch is a pair of links to this page.
         assert!(html.contains("href=\"/?lang=id\"") && html.contains("href=\"/?lang=en\""));
-        let (status, html) = page(&s, &format!("/check?lang={}", lang.code())).await;
+        let (status, html) = page(&s, &format!("/check?lang={}", lang.as_str())).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("class=\"form-slot\""), "the check page holds the form's place");
     }
@@ -177,7 +177,7 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
     assert_eq!(status, StatusCode::OK);
 
     let catalog = jmo_selfhelp::content::bundled();
-    let steps = |key: &str| catalog.texts.iter().find(|(k, _)| k.as_ref() == key).map(|(_, t)| t.get(Lang::En).to_owned()).unwrap();
+    let steps = |key: &str| catalog.texts.iter().find(|(k, _)| k.as_ref() == key).map(|(_, t)| t.get(Language::En).to_owned()).unwrap();
     let tomorrow = jmo_guide::date::Date::from_days_since_epoch(wib_today().days_since_epoch() + 1);
     for (body, message) in [
         (format!("date={:04}-{:02}-{:02}", tomorrow.year, tomorrow.month, tomorrow.day), steps("date_in_future")),
@@ -201,7 +201,7 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
 }
 
 /// The first escalation's page.
-fn escalation_address(lang: Lang) -> String {
+fn escalation_address(lang: Language) -> String {
     let (guide, walk) = jmo_testkit::guides::first_escalation(jmo_selfhelp::content::bundled());
     Link::to_step(guide, &walk).with_lang(Some(lang)).encode()
 }
@@ -242,7 +242,7 @@ async fn stored_complaints(s: &Server) -> Vec<serde_json::Value> {
 #[tokio::test]
 async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_its_receipt() {
     let (_w, _db, s) = pages_server();
-    for lang in [Lang::Id, Lang::En] {
+    for lang in [Language::Id, Language::En] {
         let address = escalation_address(lang);
         let (status, html) = page(&s, &address).await;
         assert_eq!(status, StatusCode::OK);
@@ -258,7 +258,7 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
         assert_ne!(form_key(&html), form_key(&page(&s, &address).await.1));
     }
 
-    let address = escalation_address(Lang::En);
+    let address = escalation_address(Language::En);
     let key = form_key(&page(&s, &address).await.1);
     // Submitted twice (a double tap, or a retry after a timeout): one complaint, the same receipt.
     let first = post_form(&s, &address, filled_form(&key, "Siti Aminah")).await;
@@ -292,7 +292,7 @@ async fn a_complaint_filed_without_javascript_is_stored_once_and_answered_with_i
 #[tokio::test]
 async fn a_refused_complaint_form_shows_the_messages_beside_the_fields_and_keeps_what_was_typed() {
     let (_w, _db, s) = pages_server();
-    let address = escalation_address(Lang::Id);
+    let address = escalation_address(Language::Id);
     let key = form_key(&page(&s, &address).await.1);
     let form = filled_form(&key, "Siti Aminah").text("field-nik", "1234").text("field-phone", "abc");
     // reqwest keeps both parts of a name; the server takes the last, as browsers send one.
@@ -323,7 +323,7 @@ async fn a_refused_complaint_form_shows_the_messages_beside_the_fields_and_keeps
 #[tokio::test]
 async fn photos_posted_without_javascript_are_shrunk_like_the_browser_form_does_and_oversized_ones_refused() {
     let (_w, _db, s) = pages_server();
-    let address = escalation_address(Lang::En);
+    let address = escalation_address(Language::En);
     let key = form_key(&page(&s, &address).await.1);
     let photo = |bytes: Vec<u8>| reqwest::multipart::Part::bytes(bytes).file_name("photo.png").mime_str("image/png").unwrap();
     // Over the pixel limit: the page again with the message, nothing stored.
@@ -350,7 +350,7 @@ async fn photos_posted_without_javascript_are_shrunk_like_the_browser_form_does_
 #[tokio::test]
 async fn a_complaint_is_checked_without_javascript_by_a_form_posted_to_the_check_page() {
     let (_w, _db, s) = pages_server();
-    let address = escalation_address(Lang::En);
+    let address = escalation_address(Language::En);
     let key = form_key(&page(&s, &address).await.1);
     assert_eq!(post_form(&s, &address, filled_form(&key, "Siti Aminah")).await.status(), StatusCode::SEE_OTHER);
     let ticket = stored_complaints(&s).await[0]["ticket"].as_str().unwrap().to_owned();

@@ -44,7 +44,7 @@ use jmo_e2e::*;
 use jmo_testkit::{Launch, Server};
 use jmo_guide::link::Link;
 use jmo_guide::walk::Walk;
-use jmo_guide::{Catalog, Guide, Lang, Node, NodeKind};
+use jmo_guide::{Catalog, Guide, Language, Node, NodeKind};
 
 const CPU_SLOWDOWN: f64 = 4.0;
 const LATENCY_MS: f64 = 150.0;
@@ -142,7 +142,7 @@ async fn main() {
     // The deep link: the middle of the longest way through a guide (with its answers).
     let deep = deep_link(catalog);
 
-    let start_title = catalog.start.title.get(Lang::Id).to_owned();
+    let start_title = catalog.start.title.get(Language::Id).to_owned();
     let cases = [("start", "/".to_owned(), start_title), ("deep", deep.address.clone(), deep.title())];
     // samples[case][0 = widget, 1 = static page, 2 = widget with JavaScript off]
     let mut samples: [[Vec<Load>; 3]; 2] = Default::default();
@@ -398,9 +398,9 @@ async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &C
         let (from, next) = step_pair(guide, n, o);
         let spec = PageSpec {
             name: format!("{}/{}", guide.id, from.id),
-            lang: Lang::Id,
-            address: Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode(),
-            heading: from.title.get(Lang::Id).to_owned(),
+            lang: Language::Id,
+            address: Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Language::Id)).encode(),
+            heading: from.title.get(Language::Id).to_owned(),
             action: None,
         };
         open_in_app(&page, &spec).await.unwrap_or_else(|e| panic!("{e}"));
@@ -410,7 +410,7 @@ async fn transitions_app(chrome: &Chrome, cpu: f64, server: &Server, catalog: &C
         click_option(&page, &from.options[o].id).await.unwrap_or_else(|e| panic!("{}: {e}", spec.name));
         let t = next_transition(&page, 0, &format!("{} → {}", spec.name, next.id)).await.unwrap_or_else(|e| panic!("{e}"));
         let shown = eval(&page, "document.getElementById('screen-title').textContent.trim()").await.unwrap();
-        assert_eq!(shown.as_str(), Some(next.title.get(Lang::Id).trim()), "{} → {}: wrong step", spec.name, next.id);
+        assert_eq!(shown.as_str(), Some(next.title.get(Language::Id).trim()), "{} → {}: wrong step", spec.name, next.id);
         times.push(t);
     }
     if profiling {
@@ -449,7 +449,7 @@ async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog:
     for &(g, n, o) in edges {
         let guide = &catalog.guides[g];
         let (from, next) = step_pair(guide, n, o);
-        load(&page, &server.url(&Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Lang::Id)).encode())).await.unwrap();
+        load(&page, &server.url(&Link::to_step(guide, &Walk::shortest_to(guide, n).unwrap()).with_lang(Some(Language::Id)).encode())).await.unwrap();
         eval(&page, "new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))").await.unwrap();
         arm(&page, next).await;
         click_option(&page, &from.options[o].id).await.unwrap();
@@ -464,7 +464,7 @@ async fn transitions_static(chrome: &Chrome, cpu: f64, server: &Server, catalog:
 async fn arm(page: &Page, next: &Node) {
     let js = format!(
         "(window.__m.transitions = [], sessionStorage.removeItem('__click'), sessionStorage.setItem('__next', {}), 1)",
-        js_str(next.title.get(Lang::Id).trim())
+        js_str(next.title.get(Language::Id).trim())
     );
     eval(page, &js).await.unwrap();
 }

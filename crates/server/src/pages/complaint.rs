@@ -270,7 +270,7 @@ pub async fn post(pages: &Pages, address: String, (guide, walk, link): (&'static
         return received(&key, &link);
     }
     let ctx = FormContext::parse(&jmo_selfhelp::components::form_context(guide, &walk));
-    let language = language(lang.code());
+    let language = lang;
     // The posted time is the participant's clock in Jakarta (WIB), like the device's in the form.
     let now = clock::now();
     let problems_or_request = match store_photos(app, &key, posted.photos).await {
