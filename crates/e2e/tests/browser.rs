@@ -24,10 +24,14 @@ async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
     set_screen(&page, 412, 823).await.unwrap();
+    // Each page is audited as the widget draws it: changed before the take-over, the server's
+    // markup would be replaced under the audit.
+    watch_take_over(&page).await.unwrap();
 
     let result = within(Duration::from_secs(240), "the audit", async {
         // The audit can fail: a missing alt text and faint text on a copy of the start page.
         load(&page, &server.url(&pages[0].address)).await.unwrap();
+        wait_taken_over(&page, "the start page").await.unwrap();
         wait_shown(&page, &pages[0]).await.unwrap();
         eval(&page, &axe).await.unwrap();
         eval(
@@ -53,6 +57,7 @@ async fn every_page_passes_axe_wcag_22_aa_in_both_languages() {
             let guide = spec.address.trim_start_matches('/').split(['/', '?']).next().unwrap_or("").to_owned();
             if loaded.as_ref() != Some(&(spec.lang, guide.clone())) {
                 load(&page, &server.url(&spec.address)).await.unwrap();
+                wait_taken_over(&page, &spec.name).await.unwrap_or_else(|e| panic!("{e}"));
                 wait_shown(&page, spec).await.unwrap_or_else(|e| panic!("{e}"));
                 eval(&page, &axe).await.unwrap();
                 loaded = Some((spec.lang, guide));
@@ -116,10 +121,13 @@ async fn every_page_fits_320_px_at_normal_and_200_percent_text() {
     let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
+    // Checked as the widget draws them (see the audit above).
+    watch_take_over(&page).await.unwrap();
 
     let problems = within(Duration::from_secs(240), "the layout checks", async {
         set_screen(&page, 320, 640).await.unwrap();
         load(&page, &server.url(&pages[0].address)).await.unwrap();
+        wait_taken_over(&page, "the start page").await.unwrap();
         wait_shown(&page, &pages[0]).await.unwrap();
 
         // The check can fail: a box wider than the screen and a label cut off by its box.
@@ -142,6 +150,7 @@ async fn every_page_fits_320_px_at_normal_and_200_percent_text() {
         for (percent, label) in [(100, "320 px"), (200, "320 px, 200 % text")] {
             set_text_size(&page, percent).await.unwrap();
             load(&page, &server.url(&pages[0].address)).await.unwrap();
+            wait_taken_over(&page, "the start page").await.unwrap();
             wait_shown(&page, &pages[0]).await.unwrap();
             // The text really is twice as big (the setting is not silently ignored).
             let h1 = eval(&page, "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)").await.unwrap().as_f64().unwrap();
