@@ -89,7 +89,7 @@ pub fn common(lang: Language) -> Option<&'static Catalog> {
 
 /// A catalog with the calendar date questions count working days with (every part carries it):
 /// on the server the full catalog, in the browser any part that is here.
-pub fn full() -> Option<&'static Catalog> {
+pub fn with_calendar() -> Option<&'static Catalog> {
     Language::ALL.into_iter().find_map(common)
 }
 

@@ -18,7 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn until_the_guides_are_here_steps_are_the_servers_pages() {
     let _app = open("/").await;
-    assert!(jmo_selfhelp::content::full().is_none());
+    assert!(jmo_selfhelp::content::with_calendar().is_none());
     assert_eq!(heading(), "Apa kendala Anda?");
     assert!(!kept_in_page(".start .choice[href='/login?lang=id']").await, "a step link was kept in-page without its guide");
     assert_eq!(heading(), "Apa kendala Anda?", "nothing changed in-page");

@@ -103,7 +103,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             e.prevent_default();
             let field = input.cast::<web_sys::HtmlInputElement>();
             let value = field.as_ref().map(|f| f.value()).unwrap_or_default();
-            let Some(catalog) = crate::content::full() else { return };
+            let Some(catalog) = crate::content::with_calendar() else { return };
             match answer_date(catalog, guide.0, &walk, &value, today) {
                 Ok(next) => {
                     error.set(None);
