@@ -12,6 +12,7 @@ pub mod complaint;
 pub mod date;
 pub mod email;
 pub mod error;
+pub mod fnv;
 pub mod kpj;
 pub mod nik;
 pub mod phone;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use jmo_contract::fnv::Fnv;
 use serde::Deserialize;
 
 use crate::model::*;
@@ -58,15 +59,20 @@ pub fn today_utc() -> crate::date::Date {
 /// Loads the content folder without the cross-checks of [`validate::validate`].
 pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     let mut problems = Vec::new();
-    let mut hash = Fnv::new();
+    // Each file's name and text, each ended by 0xff (so moving bytes between them changes it).
+    let mut hash = Fnv::default();
+    let mut add = |bytes: &[u8]| {
+        hash.add(bytes);
+        hash.add(&[0xff]);
+    };
     // The version names the downloaded files (`content-<guide>-<lang>-<version>.txt`, cached for a
     // year): a new pack format must give them new names even when no content file changed.
-    hash.add(crate::pack::MAGIC.as_bytes());
+    add(crate::pack::MAGIC.as_bytes());
     let mut read = |relative: &str, required: bool| -> Option<String> {
         match std::fs::read_to_string(root.join(relative)) {
             Ok(text) => {
-                hash.add(relative.as_bytes());
-                hash.add(text.as_bytes());
+                add(relative.as_bytes());
+                add(text.as_bytes());
                 Some(text)
             }
             Err(e) if required || e.kind() != std::io::ErrorKind::NotFound => {
@@ -148,7 +154,7 @@ pub fn load_dir(root: &Path) -> Result<Content, Vec<Problem>> {
     match (start, channels, ui, month_names, search) {
         (Some(start), Some(channels), Some((shell_texts, step_texts)), Some(month_names), Some(search)) if problems.is_empty() => Ok(Content {
             catalog: Catalog {
-                version: Cow::Owned(hash.hex()),
+                version: Cow::Owned(format!("{:012x}", hash.value() >> 16)),
                 start,
                 guides: Cow::Owned(guides),
                 channels: Cow::Owned(channels),
@@ -564,20 +570,3 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
     }
 }
 
-/// FNV-1a: a stable, dependency-free fingerprint of the content files.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn add(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
-    }
-    fn hex(&self) -> String {
-        format!("{:012x}", self.0 >> 16)
-    }
-}

@@ -14,6 +14,7 @@
 //! ```
 
 use crate::entry::{Entry, Rejection, State, WaitReason};
+use jmo_contract::fnv::Fnv;
 use jmo_contract::{ComplaintReceipt, ErrorItem};
 
 /// The start of every complaint's item name.
@@ -265,9 +266,9 @@ fn unescape(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// FNV-1a (64 bit) in hex: catches cut-off and hand-edited lines, not an adversary.
+/// [`Fnv`] in hex: catches cut-off and hand-edited lines.
 fn checksum(s: &[u8]) -> String {
-    let h = s.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3));
+    let h = Fnv::of(s);
     let mut out = String::with_capacity(16);
     for i in (0..16).rev() {
         out.push(char::from_digit((h >> (i * 4) & 0xf) as u32, 16).unwrap_or('0'));

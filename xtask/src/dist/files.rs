@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use jmo_contract::fnv::Fnv;
+
 /// The `(X.js, X_bg.wasm)` pairs wasm-bindgen wrote (the widget and the lazily loaded form).
 pub(super) fn wasm_bindgen_outputs(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, String> {
     let mut pairs = Vec::new();
@@ -39,7 +41,7 @@ pub(super) fn rename_by_final_content(staging: &Path, index: &str) -> Result<Str
         }
         let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
         let (js_bytes, wasm_bytes) = (read(&js)?, read(&wasm)?);
-        let new_stem = format!("{name}-{:016x}", fnv(&[js_bytes.as_slice(), wasm_bytes.as_slice()].concat()));
+        let new_stem = format!("{name}-{:016x}", Fnv::of(&[js_bytes.as_slice(), wasm_bytes.as_slice()].concat()));
         if !index.contains(&stem) {
             return Err(format!("index.html does not name {stem}"));
         }
@@ -86,9 +88,6 @@ pub(super) fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub(super) fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
 
 #[cfg(test)]
 mod tests {

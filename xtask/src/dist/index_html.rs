@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::files::{fnv, write};
+use jmo_contract::fnv::Fnv;
+
+use super::files::write;
 use super::minify::minify_js;
 
 /// Index.html's inline scripts, in one pass: each inline module `<script type="module">`
@@ -23,7 +25,7 @@ pub(super) fn inline_scripts(staging: &Path, index: &str, minify: bool) -> Resul
             out.push_str(&rest[start..close + "</script>".len()]);
         } else if tag.contains("module") {
             let script = script.trim();
-            let name = format!("loader-{:016x}.js", fnv(script.as_bytes()));
+            let name = format!("loader-{:016x}.js", Fnv::of(script.as_bytes()));
             write(&staging.join(&name), script)?;
             // Inert until the first paint, like the preloads (`boot_after_first_paint`).
             out.push_str(&format!("<link data-boot=\"module\" href=\"/{name}\">"));
@@ -151,7 +153,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let index = "<script>if(location.hash)x()</script><script type=module>import init from '/w.js';init()</script><script src=/a.js></script>";
         let out = inline_scripts(&dir, index, false).unwrap();
-        let name = format!("loader-{:016x}.js", fnv(b"import init from '/w.js';init()"));
+        let name = format!("loader-{:016x}.js", Fnv::of(b"import init from '/w.js';init()"));
         assert_eq!(out, format!("<script>if(location.hash)x()</script><link data-boot=\"module\" href=\"/{name}\"><script src=/a.js></script>"));
         assert_eq!(std::fs::read_to_string(dir.join(&name)).unwrap(), "import init from '/w.js';init()");
         std::fs::remove_dir_all(&dir).unwrap();
