@@ -157,6 +157,7 @@ impl<S: Storage> Outbox<S> {
         }
         self.plan(now)
     }
+
     /// What is due now and when to look again.
     pub fn plan(&self, now: u64) -> Plan {
         let mut plan = Plan::default();
