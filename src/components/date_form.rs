@@ -59,7 +59,7 @@ pub fn answer_date(catalog: &Catalog, guide: &Guide, walk: &Walk, value: &str, t
     if value.is_empty() {
         return Err(refused(DateProblem::Missing));
     }
-    let date = Date::parse(value).ok_or(refused(DateProblem::Invalid))?;
+    let date = Date::parse(value).map_err(|_| refused(DateProblem::Invalid))?;
     let branch = walk.date_option_in(guide, &catalog.calendar, date, today).map_err(|e| {
         refused(match e {
             WalkError::DateInFuture => DateProblem::InFuture,
@@ -119,7 +119,7 @@ pub fn DateForm(props: &DateFormProps) -> Html {
         })
     };
     let today = props.today;
-    let max = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
+    let max = today.to_string();
     let described_by = if error.is_some() { "date-error date-hint" } else { "date-hint" };
     let value = refused.map(|r| AttrValue::from(r.value.clone()));
     html! {

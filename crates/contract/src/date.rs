@@ -1,10 +1,13 @@
 //! Calendar dates and UTC timestamps without a date library: parsing `YYYY-MM-DD` and RFC 3339,
-//! and formatting timestamps, via the days-from-civil arithmetic (proleptic Gregorian).
+//! formatting both, and counting days, weekdays and months, via the days-from-civil arithmetic
+//! (proleptic Gregorian). The one date type of the workspace: complaints' birth dates here, the
+//! guides' date questions and holiday calendar (`jmo_guide::date`) on top of it.
 
 use crate::codes;
 use crate::error::FieldError;
 use serde::{Serialize, Serializer};
 
+/// A day of the calendar, years 1 to 9999 (what `YYYY-MM-DD` can write).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: u16,
@@ -27,9 +30,13 @@ pub fn days_in_month(year: u32, month: u8) -> u8 {
 }
 
 impl Date {
-    /// A date that exists in the calendar, or `None`.
+    /// The first and the last date `YYYY-MM-DD` can write.
+    pub const MIN: Date = Date { year: 1, month: 1, day: 1 };
+    pub const MAX: Date = Date { year: 9999, month: 12, day: 31 };
+
+    /// A date that exists in the calendar (years 1 to 9999), or `None`.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        (year >= 1 && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year as u32, month))
+        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year as u32, month))
             .then_some(Date { year, month, day })
     }
 
@@ -49,9 +56,46 @@ impl Date {
         Date::new(year, month, day).ok_or(bad)
     }
 
-    /// Days since 1970-01-01.
+    /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
         days_from_civil(self.year as i64, self.month as i64, self.day as i64)
+    }
+
+    /// The date `days` after 1970-01-01 (before, when negative); kept within [`Date::MIN`] and
+    /// [`Date::MAX`].
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let days = days.clamp(Date::MIN.days_since_epoch(), Date::MAX.days_since_epoch());
+        let (year, month, day) = civil_from_days(days);
+        Date { year: year as u16, month: month as u8, day: day as u8 }
+    }
+
+    /// The date in Jakarta (WIB, UTC+7, no daylight saving) at `unix_seconds`: the agency's day,
+    /// which the server and the widget both count date questions against.
+    pub fn in_jakarta(unix_seconds: i64) -> Date {
+        Date::from_days_since_epoch((unix_seconds + 7 * 3600).div_euclid(86_400))
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        (self.days_since_epoch() + 3).rem_euclid(7) as u32
+    }
+
+    /// The day `days` later (or earlier, when negative); kept within [`Date::MIN`] and [`Date::MAX`].
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch().saturating_add(days))
+    }
+
+    /// The same day `months` later, or the month's last day when it is shorter; at most
+    /// [`Date::MAX`].
+    pub fn add_months(self, months: u32) -> Date {
+        let total = self.year as i64 * 12 + (self.month as i64 - 1) + months as i64;
+        let year = total.div_euclid(12);
+        if year > Date::MAX.year as i64 {
+            return Date::MAX;
+        }
+        let (year, month) = (year as u16, (total.rem_euclid(12) + 1) as u8);
+        Date { year, month, day: self.day.min(days_in_month(year as u32, month)) }
     }
 }
 
@@ -121,8 +165,7 @@ impl Timestamp {
 
     /// The calendar date (UTC) of this instant.
     pub fn date(self) -> Date {
-        let (y, m, d) = civil_from_days(self.0.div_euclid(86_400));
-        Date { year: y as u16, month: m as u8, day: d as u8 }
+        Date::from_days_since_epoch(self.0.div_euclid(86_400))
     }
 }
 
@@ -188,5 +231,57 @@ mod tests {
         assert!(Date::parse("1900-02-29").is_err());
         assert!(Date::parse("1990-13-01").is_err());
         assert!(Date::parse("1990-1-01").is_err());
+        assert_eq!(Date::parse("2024-02-29"), Ok(Date { year: 2024, month: 2, day: 29 }));
+        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "0000-01-01", "24-01-01", "2024-01-32", "abcd-ef-gh", "", "2024-01-+1"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Date::new(10_000, 1, 1), None, "YYYY-MM-DD cannot write it");
+        assert_eq!(Date::new(9999, 12, 31), Some(Date::MAX));
+    }
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_jakarta() {
+        // `date -u -d "2026-12-01 17:00:00" +%s`: midnight of 2 December in WIB.
+        assert_eq!(Date::in_jakarta(1_796_144_400), d("2026-12-02"));
+        assert_eq!(Date::in_jakarta(1_796_144_399), d("2026-12-01"));
+        assert_eq!(Date::in_jakarta(0), d("1970-01-01"));
+    }
+
+    #[test]
+    fn epoch_days_round_trip_and_weekdays() {
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
+        assert_eq!(d("2026-11-24").weekday(), 1, "24 November 2026 is a Tuesday");
+        assert_eq!(d("0001-01-01").weekday(), 0, "1 January of year 1 (proleptic) is a Monday");
+        let (first, last) = (Date::MIN.days_since_epoch(), Date::MAX.days_since_epoch());
+        for days in (first..=last).step_by(997).chain([first, last]) {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::from_days_since_epoch(first - 1), Date::MIN);
+        assert_eq!(Date::from_days_since_epoch(i64::MAX), Date::MAX);
+        assert_eq!(Timestamp(-1).date(), d("1969-12-31"));
+    }
+
+    #[test]
+    fn days_and_months_later() {
+        assert_eq!(d("2024-02-28").add_days(1), d("2024-02-29"));
+        assert_eq!(d("2026-12-31").add_days(1), d("2027-01-01"));
+        assert_eq!(d("2026-03-01").add_days(-1), d("2026-02-28"));
+        assert_eq!(d("9999-12-30").add_days(i64::MAX), Date::MAX);
+        assert_eq!(d("2026-01-31").add_months(1), d("2026-02-28"));
+        assert_eq!(d("2024-01-31").add_months(1), d("2024-02-29"));
+        assert_eq!(d("2026-11-15").add_months(2), d("2027-01-15"));
+        assert_eq!(d("2026-11-15").add_months(0), d("2026-11-15"));
+        assert_eq!(d("2026-11-15").add_months(u32::MAX), Date::MAX);
+    }
+
+    #[test]
+    fn formats_as_yyyy_mm_dd() {
+        assert_eq!(d("0987-06-05").to_string(), "0987-06-05");
+        assert_eq!(Date::MAX.to_string(), "9999-12-31");
     }
 }

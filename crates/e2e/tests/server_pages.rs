@@ -72,7 +72,7 @@ fn here_is(address: &str) -> String {
 /// Today in Jakarta (WIB, UTC+7), as the server and the widget count it.
 fn today() -> Date {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    Date::from_days_since_epoch((now + 7 * 3600).div_euclid(86_400))
+    Date::in_jakarta(now)
 }
 
 /// A text of the step pages (`[steps.<key>]` in ui.toml).
@@ -344,7 +344,7 @@ async fn without_javascript_every_outcome_is_reached_by_links_and_a_date_is_answ
             eval(&page, "(document.getElementById('date-input').focus(), 1)").await.unwrap();
             type_digits(&page, &format!("{:02}{:02}{:04}", date.month, date.day, date.year)).await.unwrap();
             let typed = eval(&page, "document.getElementById('date-input').value").await.unwrap();
-            assert_eq!(typed.as_str(), Some(format!("{:04}-{:02}-{:02}", date.year, date.month, date.day).as_str()), "typing the date (an en-US browser)");
+            assert_eq!(typed.as_str(), Some(date.to_string().as_str()), "typing the date (an en-US browser)");
             press(&page, Key::Enter).await.unwrap();
             let branch = walk.date_option_in(guide, &catalog.calendar, date, today).expect("a branch for the date");
             let next = walk.choose_index(guide, branch).unwrap();

@@ -318,7 +318,7 @@ pub fn parse_calendar(source: &str) -> Result<Localized, Vec<Problem>> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHolidays {
-    year: i32,
+    year: u16,
     status: String,
     source: String,
     #[serde(default)]
@@ -348,7 +348,7 @@ pub fn parse_holidays(file: &str, source: &str) -> Result<HolidayYear, Vec<Probl
     };
     let mut days = Vec::new();
     for day in raw.day {
-        let Some(date) = crate::date::Date::parse(&day.date) else {
+        let Ok(date) = crate::date::Date::parse(&day.date) else {
             report(Some(&day.date), "not a date: write it as YYYY-MM-DD".into());
             continue;
         };

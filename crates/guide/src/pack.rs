@@ -64,7 +64,7 @@ pub fn pack(catalog: &Catalog, lang: Option<Language>) -> String {
         w.s(&y.source);
         w.n(y.days.len());
         for d in y.days.iter() {
-            w.s(&format!("{:04}-{:02}-{:02}", d.date.year, d.date.month, d.date.day));
+            w.s(&d.date.to_string());
             w.s(d.kind.code());
             w.text(&d.name);
         }
@@ -283,7 +283,8 @@ pub fn unpack(text: &str) -> Result<(Catalog, Option<Language>)> {
     let search = SearchWords { synonyms: r.list(|r| (r.s(), r.s())), stopwords: r.list(Reader::s) };
     let month_names = r.text();
     let years = r.list(|r| {
-        let year = r.n() as i32;
+        let year = u16::try_from(r.n()).ok();
+        let year = r.check(year, 0);
         let estimated = match r.next() {
             "e" => true,
             "o" => false,
@@ -291,7 +292,7 @@ pub fn unpack(text: &str) -> Result<(Catalog, Option<Language>)> {
         };
         let source = r.s();
         let days = r.list(|r| {
-            let date = crate::date::Date::parse(r.next());
+            let date = crate::date::Date::parse(r.next()).ok();
             let date = r.check(date, crate::date::Date { year: 0, month: 1, day: 1 });
             let kind = DayOffKind::from_code(r.next());
             let kind = r.check(kind, DayOffKind::Holiday);

@@ -328,7 +328,7 @@ pub fn lock_entries(catalog: &Catalog) -> Vec<String> {
 /// `content/holidays/<year>.toml`, a warning from November on when the next year has none yet.
 pub fn check_calendar(calendar: &Calendar, today: Date) -> (Vec<Problem>, Vec<Problem>) {
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-    let file = |year: i32| format!("content/holidays/{year}.toml");
+    let file = |year: u16| format!("content/holidays/{year}.toml");
     let mut seen_years = HashSet::new();
     for year in calendar.years.iter() {
         if !seen_years.insert(year.year) {
@@ -339,7 +339,7 @@ pub fn check_calendar(calendar: &Calendar, today: Date) -> (Vec<Problem>, Vec<Pr
         }
         let mut seen = HashSet::new();
         for day in year.days.iter() {
-            let at = format!("{:04}-{:02}-{:02}", day.date.year, day.date.month, day.date.day);
+            let at = day.date.to_string();
             let mut report = |m: String| problems.push(problem(&file(year.year), Some(&at), m));
             if day.date.year != year.year {
                 report(format!("date is not in {}", year.year));

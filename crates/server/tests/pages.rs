@@ -153,8 +153,8 @@ async fn head_other_methods_index_html_and_the_policy_of_pages() {
 }
 
 fn wib_today() -> jmo_guide::date::Date {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 7 * 3600;
-    jmo_guide::date::Date::from_days_since_epoch(now / 86_400)
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    jmo_guide::date::Date::in_jakarta(now)
 }
 
 #[tokio::test]
@@ -167,8 +167,8 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
     assert!(html.contains("type=\"date\""));
     let post = |body: String| c.post(s.url(address)).header("Content-Type", "application/x-www-form-urlencoded").body(body).send();
 
-    let long_ago = jmo_guide::date::Date::from_days_since_epoch(wib_today().days_since_epoch() - 60);
-    let res = post(format!("date={:04}-{:02}-{:02}", long_ago.year, long_ago.month, long_ago.day)).await.unwrap();
+    let long_ago = wib_today().add_days(-60);
+    let res = post(format!("date={long_ago}")).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let next = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(next.starts_with("/jht/") && next.contains("docs_complete_date.") && next.ends_with("&lang=en"), "{next}");
@@ -178,9 +178,9 @@ async fn a_date_question_answered_without_javascript_goes_on_by_its_branch_and_r
 
     let catalog = jmo_selfhelp::content::bundled();
     let steps = |key: &str| catalog.texts.iter().find(|(k, _)| k.as_ref() == key).map(|(_, t)| t.get(Language::En).to_owned()).unwrap();
-    let tomorrow = jmo_guide::date::Date::from_days_since_epoch(wib_today().days_since_epoch() + 1);
+    let tomorrow = wib_today().add_days(1);
     for (body, message) in [
-        (format!("date={:04}-{:02}-{:02}", tomorrow.year, tomorrow.month, tomorrow.day), steps("date_in_future")),
+        (format!("date={tomorrow}"), steps("date_in_future")),
         ("date=".to_owned(), steps("date_missing")),
         ("date=31%2F12%2F2025".to_owned(), steps("date_invalid")),
         ("nothing=here".to_owned(), steps("date_invalid")),
