@@ -40,20 +40,13 @@ fn main() {
     parts.push_str("];\n");
     std::fs::write(out.join("parts.rs"), parts).unwrap();
 
-    let mut ui = String::new();
     // The shell's texts: compiled in, in both languages.
-    ui.push_str("/// Texts of the app's shell (`shell.*` in content/ui.toml), compiled in.\npub struct Shell {\n");
-    for (key, _) in &content.shell_texts {
-        writeln!(ui, "    pub {key}: &'static str,").unwrap();
-    }
-    ui.push_str("}\n");
-    for (name, lang) in [("SHELL_ID", jmo_guide::Language::Id), ("SHELL_EN", jmo_guide::Language::En)] {
-        writeln!(ui, "pub static {name}: Shell = Shell {{").unwrap();
-        for (key, text) in &content.shell_texts {
-            writeln!(ui, "    {key}: {:?},", text.get(lang)).unwrap();
-        }
-        ui.push_str("};\n");
-    }
+    let mut ui = jmo_guide::codegen::text_table(
+        "/// Texts of the app's shell (`shell.*` in content/ui.toml), compiled in.",
+        "Shell",
+        &content.shell_texts,
+        &[("SHELL_ID", jmo_guide::Language::Id), ("SHELL_EN", jmo_guide::Language::En)],
+    );
     // The step pages' texts: read from the downloaded catalog, in the order build.rs packed them.
     // `repr(C)` with only `&'static str` fields, so laid out as an array of them: filled by one
     // loop instead of a generated line per text (0.8 KB gzip less wasm).

@@ -1,9 +1,30 @@
 //! Compiling content into Rust source: the widget's build script writes the catalog as static
-//! data, so the wasm ships no parser and the guides work offline once the page has loaded.
+//! data, so the wasm ships no parser and the guides work offline once the page has loaded; the
+//! widget's and the form's build scripts write their text tables with [`text_table`].
 
 use std::fmt::Write;
 
 use crate::model::*;
+
+/// A table of texts as Rust: `pub struct <name>` with one `&'static str` field per key (`doc`, a
+/// `///` line, above it), and per language a `pub static <static_name>: <name>` holding that
+/// language's texts. The widget's `Shell` (content/ui.toml) and the form's `Texts`
+/// (content/form.toml) are both written by it.
+pub fn text_table(doc: &str, name: &str, texts: &[(String, Localized)], statics: &[(&str, Language)]) -> String {
+    let mut out = format!("{doc}\npub struct {name} {{\n");
+    for (key, _) in texts {
+        let _ = writeln!(out, "    pub {key}: &'static str,");
+    }
+    out.push_str("}\n");
+    for &(static_name, lang) in statics {
+        let _ = writeln!(out, "pub static {static_name}: {name} = {name} {{");
+        for (key, text) in texts {
+            let _ = writeln!(out, "    {key}: {:?},", text.get(lang));
+        }
+        out.push_str("};\n");
+    }
+    out
+}
 
 /// A Rust expression of type `Catalog` built only from `'static` borrowed data.
 pub fn catalog_expr(catalog: &Catalog) -> String {
@@ -246,5 +267,22 @@ impl Emit for SearchWords {
         field(out, "synonyms", &self.synonyms);
         field(out, "stopwords", &self.stopwords);
         out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_table_is_a_struct_and_one_static_per_language() {
+        let texts = vec![("submit".to_owned(), Localized { id: "Kirim \"ini\"".into(), en: "Send".into() })];
+        let code = text_table("/// The texts.", "Texts", &texts, &[("ID", Language::Id), ("EN", Language::En)]);
+        assert_eq!(
+            code,
+            "/// The texts.\npub struct Texts {\n    pub submit: &'static str,\n}\n\
+             pub static ID: Texts = Texts {\n    submit: \"Kirim \\\"ini\\\"\",\n};\n\
+             pub static EN: Texts = Texts {\n    submit: \"Send\",\n};\n"
+        );
     }
 }

@@ -364,7 +364,7 @@ pub fn parse_holidays(file: &str, source: &str) -> Result<HolidayYear, Vec<Probl
     Ok(HolidayYear { year: raw.year, estimated, source: Cow::Owned(raw.source), days: Cow::Owned(days) })
 }
 
-/// Texts by key, in file order.
+/// Texts by key, in the order of toml's tables (sorted by key).
 pub type Texts = Vec<(String, Localized)>;
 
 /// `ui.toml`: `[shell.<key>]` and `[steps.<key>]` tables, each with `id` and `en`.
@@ -381,7 +381,7 @@ pub fn parse_ui(source: &str) -> Result<(Texts, Texts), Vec<Problem>> {
                 continue;
             }
         };
-        parse_ui_group(table, texts, &mut problems);
+        parse_text_group(UI_FILE, "", table, texts, &mut problems);
     }
     if problems.is_empty() {
         Ok(groups)
@@ -390,29 +390,111 @@ pub fn parse_ui(source: &str) -> Result<(Texts, Texts), Vec<Problem>> {
     }
 }
 
-fn parse_ui_group(table: toml::Table, texts: &mut Texts, problems: &mut Vec<Problem>) {
-    for (key, value) in table {
-        let report = |message: String| Problem { file: UI_FILE.into(), node: Some(key.clone()), message };
-        if !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || key.starts_with(|c: char| c.is_ascii_digit()) {
-            problems.push(report("keys must be lower_snake_case".into()));
-            continue;
-        }
-        match value.try_into::<RawText>() {
-            Ok(raw) => {
-                let text = Localized::from(raw);
-                let before = problems.len();
-                for (lang, value) in [("Indonesian `.id`", &text.id), ("English `.en`", &text.en)] {
-                    if value.trim().is_empty() {
-                        problems.push(report(format!("missing translation: no {lang} text")));
+pub const FORM_FILE: &str = "content/form.toml";
+
+/// The complaint form's texts (`content/form.toml`), compiled into crates/form by its build script.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormTexts {
+    /// `[text.<key>]`: the texts of the form's views, by key (a Rust field name).
+    pub texts: Texts,
+    /// `[error.<code>]` and `[error."<field>".<code>]`: what a participant reads when a field is
+    /// refused with a code.
+    pub errors: Vec<ErrorText>,
+}
+
+/// The text for a refused field: for one field, or for the code on any field (`field: None`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorText {
+    pub field: Option<String>,
+    pub code: String,
+    pub text: Localized,
+}
+
+/// `form.toml`: `[text.<key>]` tables with `id` and `en`, checked as `ui.toml`'s are, and
+/// `[error.<code>]` / `[error."<field>".<code>]` tables with `id` and `en`.
+pub fn parse_form(source: &str) -> Result<FormTexts, Vec<Problem>> {
+    let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(FORM_FILE, e))?;
+    let mut problems = Vec::new();
+    let mut form = FormTexts::default();
+    let report = |node: String, message: &str| Problem { file: FORM_FILE.into(), node: Some(node), message: message.into() };
+    for (section, value) in raw {
+        match (section.as_str(), value) {
+            ("text", toml::Value::Table(table)) => parse_text_group(FORM_FILE, "text.", table, &mut form.texts, &mut problems),
+            ("error", toml::Value::Table(table)) => {
+                for (key, value) in table {
+                    match value {
+                        // `[error.<code>]`: the code's text, for any field.
+                        toml::Value::Table(t) if t.contains_key("id") || t.contains_key("en") => {
+                            if let Some(text) = parse_text(FORM_FILE, &format!("error.{key}"), toml::Value::Table(t), &mut problems) {
+                                form.errors.push(ErrorText { field: None, code: key, text });
+                            }
+                        }
+                        // `[error."<field>".<code>]`: one field's texts.
+                        toml::Value::Table(codes) => {
+                            for (code, value) in codes {
+                                if let Some(text) = parse_text(FORM_FILE, &format!("error.\"{key}\".{code}"), value, &mut problems) {
+                                    form.errors.push(ErrorText { field: Some(key.clone()), code, text });
+                                }
+                            }
+                        }
+                        _ => problems.push(report(format!("error.{key}"), "expected a table: [error.<code>] or [error.\"<field>\".<code>]")),
                     }
                 }
-                if problems.len() == before {
-                    texts.push((key, text));
-                }
             }
-            Err(e) => problems.push(report(format!("expected `id` and `en` texts: {e}"))),
+            _ => problems.push(report(section, "unknown section: texts go under [text.<key>], [error.<code>] or [error.\"<field>\".<code>]")),
         }
     }
+    if problems.is_empty() {
+        Ok(form)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A table of texts whose keys become Rust field names (`ui.toml`'s groups, `form.toml`'s
+/// `[text]`): each key lower_snake_case, each value a text as [`parse_text`] checks it.
+fn parse_text_group(file: &str, prefix: &str, table: toml::Table, texts: &mut Texts, problems: &mut Vec<Problem>) {
+    for (key, value) in table {
+        if !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || key.starts_with(|c: char| c.is_ascii_digit()) {
+            problems.push(Problem { file: file.into(), node: Some(format!("{prefix}{key}")), message: "keys must be lower_snake_case".into() });
+            continue;
+        }
+        if let Some(text) = parse_text(file, &format!("{prefix}{key}"), value, problems) {
+            texts.push((key, text));
+        }
+    }
+}
+
+/// One text of `ui.toml` or `form.toml`: a table with `id` and `en` and nothing else, both
+/// written (surrounding white space trimmed) and with the same `{placeholders}`. `None` after
+/// reporting what is wrong, naming `key`.
+fn parse_text(file: &str, key: &str, value: toml::Value, problems: &mut Vec<Problem>) -> Option<Localized> {
+    let report = |message: String| Problem { file: file.into(), node: Some(key.into()), message };
+    let raw = match value.try_into::<RawText>() {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(report(format!("expected `id` and `en` texts: {e}")));
+            return None;
+        }
+    };
+    let (id, en) = (raw.id.trim(), raw.en.trim());
+    let before = problems.len();
+    for (lang, value) in [("Indonesian `.id`", id), ("English `.en`", en)] {
+        if value.is_empty() {
+            problems.push(report(format!("missing translation: no {lang} text")));
+        }
+    }
+    if problems.len() == before && placeholders(id) != placeholders(en) {
+        problems.push(report(format!("the `.id` and `.en` texts have different {{placeholders}}: {:?} and {:?}", placeholders(id), placeholders(en))));
+    }
+    (problems.len() == before).then(|| Localized { id: Cow::Owned(id.to_owned()), en: Cow::Owned(en.to_owned()) })
+}
+
+/// The `{names}` in a text, sorted (a text may use one more than once, or in another order).
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = text.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
+    found.sort_unstable();
+    found
 }
 
 #[derive(Deserialize)]
@@ -570,3 +652,56 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form_problems(source: &str) -> Vec<String> {
+        parse_form(source).unwrap_err().iter().map(Problem::to_string).collect()
+    }
+
+    #[test]
+    fn form_texts_and_error_texts_are_read_with_their_fields() {
+        let form = parse_form(
+            "[text.submit]\nid = \" Kirim \"\nen = \"Send\"\n\n[error.required]\nid = \"Wajib diisi.\"\nen = \"Required.\"\n\n\
+             [error.\"reporter.name\".too_long]\nid = \"Paling banyak {max} huruf.\"\nen = \"At most {max} letters.\"\n",
+        )
+        .unwrap();
+        assert_eq!(form.texts, vec![("submit".to_owned(), Localized { id: "Kirim".into(), en: "Send".into() })]);
+        let mut codes: Vec<_> = form.errors.iter().map(|e| (e.field.as_deref(), e.code.as_str())).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, [(None, "required"), (Some("reporter.name"), "too_long")]);
+    }
+
+    #[test]
+    fn a_form_text_without_english_or_with_other_placeholders_is_refused_by_key() {
+        let missing_en = form_problems("[text.submit]\nid = \"Kirim\"\n");
+        assert_eq!(missing_en, ["content/form.toml: node `text.submit`: missing translation: no English `.en` text"]);
+        let blank_en = form_problems("[error.required]\nid = \"Wajib diisi.\"\nen = \"  \"\n");
+        assert_eq!(blank_en, ["content/form.toml: node `error.required`: missing translation: no English `.en` text"]);
+
+        let mismatched = form_problems("[text.status_ticket]\nid = \"Nomor {ticket}\"\nen = \"Number {tiket}\"\n");
+        assert_eq!(mismatched.len(), 1, "{mismatched:?}");
+        assert!(mismatched[0].starts_with("content/form.toml: node `text.status_ticket`: the `.id` and `.en` texts have different {placeholders}"), "{mismatched:?}");
+        let field = form_problems("[error.\"reporter.name\".too_long]\nid = \"Paling banyak {max} huruf.\"\nen = \"Too long.\"\n");
+        assert!(field[0].starts_with("content/form.toml: node `error.\"reporter.name\".too_long`: the `.id` and `.en` texts have different"), "{field:?}");
+    }
+
+    #[test]
+    fn a_form_file_with_unknown_entries_sections_or_keys_is_refused() {
+        let extra = form_problems("[text.submit]\nid = \"Kirim\"\nen = \"Send\"\nfr = \"Envoyer\"\n");
+        assert!(extra[0].starts_with("content/form.toml: node `text.submit`: expected `id` and `en` texts: unknown field `fr`"), "{extra:?}");
+        let section = form_problems("[texts.submit]\nid = \"Kirim\"\nen = \"Send\"\n");
+        assert!(section[0].starts_with("content/form.toml: node `texts`: unknown section"), "{section:?}");
+        let key = form_problems("[text.Submit]\nid = \"Kirim\"\nen = \"Send\"\n");
+        assert_eq!(key, ["content/form.toml: node `text.Submit`: keys must be lower_snake_case"]);
+        assert!(parse_form("[text.submit\n").unwrap_err()[0].to_string().starts_with("content/form.toml: "));
+    }
+
+    #[test]
+    fn ui_texts_are_checked_by_the_same_rules() {
+        let problems: Vec<String> = parse_ui("[shell.step]\nid = \"Langkah {n}\"\nen = \"Step\"\n").unwrap_err().iter().map(Problem::to_string).collect();
+        assert!(problems[0].starts_with("content/ui.toml: node `step`: the `.id` and `.en` texts have different {placeholders}"), "{problems:?}");
+    }
+}
