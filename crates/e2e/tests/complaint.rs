@@ -18,7 +18,6 @@
 //!
 //! Needs dist/ (or `JMO_DIST`) with the form module, and Chromium.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chromiumoxide::Page;
