@@ -26,7 +26,11 @@ pub fn App(props: &AppProps) -> Html {
     use_host(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
-    use_effect_with((state.lang, state.title()), |(lang, title)| browser::set_document_lang_and_title(*lang, title));
+    use_effect_with((state.lang, state.title()), |(lang, title)| {
+        browser::set_document_lang_and_title(*lang, title);
+        // Every part of the form module on the page follows (it never reads the page for it).
+        crate::form_module::language(lang.as_str());
+    });
     // The language last shown (every link names one) is the one a link without it opens in.
     let shown = state.lang;
     use_effect_with(shown, |lang| browser::store_lang(*lang));
@@ -57,10 +61,10 @@ pub fn App(props: &AppProps) -> Html {
         Screen::Step { guide, walk, changed } => step_page(&state, *guide, walk, *changed),
         Screen::NotFound => not_found(&state),
         Screen::Check => html! {
-            <FormSlot kind="check" loading={t.loading_title} failed={t.loading_failed} retry={t.retry} />
+            <FormSlot kind="check" lang={state.lang} loading={t.loading_title} failed={t.loading_failed} retry={t.retry} />
         },
         // The server fills it with the receipt; the widget leaves it as it is.
-        Screen::Received => html! { <FormSlot kind="receipt" /> },
+        Screen::Received => html! { <FormSlot kind="receipt" lang={state.lang} /> },
     };
     // Complaints kept on this device (waiting, delivered, refused) are shown, and their delivery
     // resumed, on every page but the check screen (which offers the last ticket anyway).
@@ -73,7 +77,7 @@ pub fn App(props: &AppProps) -> Html {
             <a class="skip-link" href="#main">{ t.skip_to_content }</a>
             { header(&state) }
             <main id="main" tabindex="-1">
-                if complaints { <FormSlot kind="complaints" /> }
+                if complaints { <FormSlot kind="complaints" lang={state.lang} /> }
                 { screen }
                 if state.embed {
                     <p class="close"><button type="button" class="button" onclick={Callback::from(|_| crate::host::close())}>{ t.close }</button></p>

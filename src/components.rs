@@ -21,7 +21,7 @@ pub use form_slot::FormSlot;
 pub use header::header;
 pub use not_found::not_found;
 pub use options::options;
-pub use outcome::{form_context, outcome};
+pub use outcome::{escalation_context, outcome};
 pub use progress::progress;
 pub use start_screen::start_screen;
 pub use step_page::step_page;

@@ -7,8 +7,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/on_demand.js")]
 extern "C" {
-    /// Mounts part `kind` (`form`, `complaints`, `check`) of the form module into `root`, saying
-    /// `loading` meanwhile and `failed` with a `retry` button if the module cannot be fetched
-    /// (empty texts: silent). Returns a function that unmounts it.
-    pub fn mount(kind: &str, root: &web_sys::Element, context: &str, loading: &str, failed: &str, retry: &str) -> js_sys::Function;
+    /// Mounts part `kind` (`form`, `complaints`, `check`) of the form module into `root`, drawn
+    /// in `lang`, saying `loading` meanwhile and `failed` with a `retry` button if the module
+    /// cannot be fetched (empty texts: silent). Returns a function that unmounts it.
+    pub fn mount(kind: &str, root: &web_sys::Element, context: &str, lang: &str, loading: &str, failed: &str, retry: &str) -> js_sys::Function;
+    /// The page's language changed: the mounted parts follow it (the only way the form learns it).
+    pub fn language(lang: &str);
 }

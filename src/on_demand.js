@@ -8,13 +8,16 @@ const load = () => m = m || import(url("complaint_form.js")).then(async x => { a
   say = (e, c, r, t, b) => { const p = d.createElement("p"); p.className = c; p.setAttribute("role", r); p.append(t); b && p.append(" ", b); e.replaceChildren(p) };
 // The form the server drew (for a page without JavaScript) stays in the page, working as a
 // plain form, until the module draws its own in its place (taking what was typed along); a
-// receipt stays for good.
-export function mount(k, e, c, l, f, r) {
+// receipt stays for good. The module draws in the page's language `g`, and follows `language`.
+let lg;
+export function language(g) { lg = g; m && m.then(x => x.language(g), () => {}) }
+export function mount(k, e, c, g, l, f, r) {
+  lg = g;
   let h = 0, gone = 0, server = place(k, e) || !!e.firstChild;
   if (k == "receipt") return () => {};
   const go = () => {
     server || l && say(e, "hint", "status", l);
-    load().then(x => { gone || (h = x.mount(k, e, c)) }, () => {
+    load().then(x => { gone || (h = x.mount(k, e, c, lg)) }, () => {
       if (gone || !f || server) return;
       const b = d.createElement("button");
       b.type = "button"; b.className = "button"; b.textContent = r; b.onclick = go;

@@ -1,8 +1,9 @@
 use jmo_guide::walk::Walk;
 use jmo_guide::Guide;
 use jmo_guide::{Category, NodeKind, Urgency};
+use jmo_contract::EscalationContext;
+use jmo_guide::link::Link;
 use yew::prelude::*;
-
 
 use super::{CopyButton, FormSlot};
 use crate::content::{attachment_name, category_name, ui, urgency_name, Steps, HEAD};
@@ -27,7 +28,7 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
         .collect();
     let reference = format!("{}/{} · {}", guide.id, node.id, HEAD.version);
     let summary = summary_text(t, ui(lang).app_name, category, urgency, &tried, &reference);
-    let context = form_context(guide, walk);
+    let context = escalation_context(guide, walk);
 
     html! {
         <>
@@ -52,37 +53,20 @@ pub fn outcome(app: &State, t: &Steps, guide: &'static Guide, walk: &Walk) -> Ht
                 </dl>
                 <CopyButton text={AttrValue::from(summary)} label={t.copy_summary} done={t.summary_copied} lang={lang} />
             </section>
-            <FormSlot kind="form" {context} loading={t.form_loading} failed={t.form_failed} retry={ui(lang).retry} />
+            <FormSlot kind="form" {context} {lang} loading={t.form_loading} failed={t.form_failed} retry={ui(lang).retry} />
         </>
     }
 }
 
-/// What the complaint form of an escalation sends along (`key=value` lines read by
-/// `jmo_form::context::FormContext`): ids only, never anything typed. The widget gives it to the
+/// What the complaint form of an escalation is given: the contract's [`EscalationContext`],
+/// written from the step's link (ids only, never anything typed). The widget hands it to the
 /// form module; the server draws the form with it for a page without JavaScript.
-pub fn form_context(guide: &Guide, walk: &Walk) -> String {
-    let node = walk.current_node(guide);
-    let (category, urgency) = match &node.kind {
-        NodeKind::Escalate(e) => (e.category.unwrap_or(Category::Other).as_str(), e.urgency.as_str()),
-        _ => (Category::Other.as_str(), Urgency::Normal.as_str()),
+pub fn escalation_context(guide: &Guide, walk: &Walk) -> String {
+    let (category, urgency) = match &walk.current_node(guide).kind {
+        NodeKind::Escalate(e) => (e.category.unwrap_or(Category::Other), e.urgency),
+        _ => (Category::Other, Urgency::Normal),
     };
-    let mut context = String::new();
-    for (key, value) in [("guide", &*guide.id), ("node", &node.id), ("version", &HEAD.version), ("category", category), ("urgency", urgency)] {
-        context += key;
-        context += "=";
-        context += value;
-        context += "\n";
-    }
-    context += "path=";
-    for (i, (n, o)) in walk.pairs(guide).enumerate() {
-        if i > 0 {
-            context += "~";
-        }
-        context += n;
-        context += ".";
-        context += o;
-    }
-    context
+    EscalationContext::encode_at(&Link::to_step(guide, walk).encode(), &HEAD.version, category, urgency)
 }
 
 /// The summary as plain text, for pasting into WhatsApp or an email to the agency.

@@ -86,7 +86,7 @@ pub struct ComplaintRequest {
 }
 
 /// Where in the guide the participant was: the (node, answer) pairs taken and the escalation node.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GuideTrail {
@@ -96,7 +96,7 @@ pub struct GuideTrail {
     pub escalation_node: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PathStep {

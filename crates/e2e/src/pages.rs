@@ -78,7 +78,7 @@ pub fn all_pages(content: &jmo_guide::load::Content) -> Vec<PageSpec> {
         let guide = &catalog.guides[0];
         let target = guide.nodes.iter().position(|n| n.kind == NodeKind::Resolved).unwrap_or(0);
         let mut stale = Link::to_step(guide, &Walk::shortest_to(guide, target).unwrap()).with_lang(Some(lang));
-        stale.answers = vec![("no_such_question".into(), "no_such_answer".into())];
+        stale.answers = vec![jmo_guide::link::PathStep { node: "no_such_question".into(), answer: "no_such_answer".into() }];
         pages.push(PageSpec {
             name: format!("{} outdated link ({code})", guide.id),
             lang,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jmo_contract::Language;
 use jmo_e2e::*;
 use jmo_testkit::Launch;
-use jmo_form::context::FormContext;
+use jmo_contract::EscalationContext;
 use jmo_form::draft::{check, Draft, Field};
 
 #[path = "../../../tests/hostile/read.rs"]
@@ -19,7 +19,7 @@ mod read;
 const FIELDS: [Field; 6] = [Field::Name, Field::Nik, Field::KpjCard, Field::Phone, Field::Email, Field::Description];
 
 /// The fields the contract refuses with these values in the form (consent aside).
-fn expected_errors(values: &serde_json::Value, ctx: &FormContext) -> Vec<&'static str> {
+fn expected_errors(values: &serde_json::Value, ctx: &EscalationContext) -> Vec<&'static str> {
     let mut draft = Draft::fresh();
     for field in FIELDS {
         draft.set(field, values[field.dom_id()].as_str().unwrap_or_default().to_owned());
@@ -39,7 +39,7 @@ async fn hostile_inputs_in_the_form_are_refused_with_a_field_error_or_kept_inert
     let content = content();
     let other = content.catalog.guides.iter().find(|g| g.id == "other").expect("the other guide");
     let escalation = &other.nodes[0];
-    let ctx = FormContext::parse(&format!("guide=other\nnode={}\npath=\nversion={}\ncategory=other\nurgency=normal", escalation.id, content.catalog.version));
+    let ctx = EscalationContext::decode(&format!("/other/{}?v={}&c=other&u=normal", escalation.id, content.catalog.version));
 
     let mut server = Launch::new().widget_dir(&dist).start();
     let chrome = Chrome::launch().await;

@@ -6,7 +6,7 @@ use jmo_contract::{
     validate_complaint, ClientContext, ComplaintRequest, Consent, Context, ErrorItem, Language, Reporter, Timestamp,
 };
 
-use crate::context::FormContext;
+use jmo_contract::EscalationContext;
 
 /// The consent notice shown with the checkbox; bump when content/form.toml's `consent_note` changes.
 pub const CONSENT_NOTICE_VERSION: &str = "2026-11";
@@ -153,12 +153,12 @@ impl Draft {
     }
 
     /// The request exactly as it will be sent. `utc_offset_minutes` is the device's (420 for WIB).
-    pub fn request(&self, ctx: &FormContext, attachments: Vec<String>, lang: Language, utc_offset_minutes: i32) -> ComplaintRequest {
+    pub fn request(&self, ctx: &EscalationContext, attachments: Vec<String>, lang: Language, utc_offset_minutes: i32) -> ComplaintRequest {
         let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         ComplaintRequest {
-            guide: ctx.trail(),
-            category: ctx.category.clone(),
-            urgency: ctx.urgency.clone(),
+            guide: ctx.trail.clone(),
+            category: ctx.category.as_str().into(),
+            urgency: ctx.urgency.as_str().into(),
             reporter: Reporter {
                 name: self.name.clone(),
                 nik: self.nik.clone(),
@@ -173,7 +173,7 @@ impl Draft {
             incident_at: optional(&self.incident_at).map(|local| with_offset(&local, utc_offset_minutes)),
             attachments,
             consent: Consent { personal_data: self.consent, notice_version: Some(CONSENT_NOTICE_VERSION.into()) },
-            client: ClientContext { language: lang.as_str().into(), app_version: None, embedding: Some(ctx.embedding.clone()) },
+            client: ClientContext { language: lang.as_str().into(), app_version: None, embedding: Some("web".into()) },
         }
     }
 
@@ -233,8 +233,8 @@ pub fn in_page_order(problems: Vec<Problem>) -> Vec<Problem> {
 mod tests {
     use super::*;
 
-    fn ctx(category: &str) -> FormContext {
-        FormContext::parse(&format!("guide=login\nnode=escalate\npath=start.otp\nversion=v1\ncategory={category}\nurgency=normal"))
+    fn ctx(category: &str) -> EscalationContext {
+        EscalationContext::decode(&format!("/login/escalate?a=start.otp&v=v1&c={category}&u=normal"))
     }
 
     fn filled() -> Draft {

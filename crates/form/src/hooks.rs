@@ -3,5 +3,5 @@
 mod use_lang;
 mod use_outbox;
 
-pub use use_lang::{current_lang, use_lang};
+pub use use_lang::{set_lang, use_lang};
 pub use use_outbox::use_outbox;

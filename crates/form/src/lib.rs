@@ -3,7 +3,7 @@
 //! the first load.
 //!
 //! - [`draft`]: what the participant typed and the contract check of the request it becomes.
-//! - [`context`]: what the widget says about the guide (ids only).
+//! - The escalation it belongs to arrives as `jmo_contract::EscalationContext` (ids only).
 //! - [`state`]: the form as one reducible state; [`components`] and [`hooks`] render it.
 //! - [`delivery`]: the device's outbox (jmo-outbox) driven in the page: saved before sending,
 //!   retried on `online`, on visibility, on a timer and on load, delivered once.
@@ -15,7 +15,6 @@
 
 pub mod api;
 pub mod components;
-pub mod context;
 pub mod delivery;
 pub mod draft;
 pub mod fetch;

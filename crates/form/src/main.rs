@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use jmo_form::components::{CheckProps, CheckScreen, ComplaintForm, Complaints, Start};
-use jmo_form::context::FormContext;
+use jmo_contract::EscalationContext;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -26,7 +26,7 @@ enum Mounted {
 
 #[derive(Properties, PartialEq)]
 struct FormAppProps {
-    ctx: Rc<FormContext>,
+    ctx: Rc<EscalationContext>,
     start: Start,
 }
 
@@ -35,11 +35,13 @@ fn FormApp(props: &FormAppProps) -> Html {
     html! { <ComplaintForm ctx={props.ctx.clone()} start={props.start.clone()} /> }
 }
 
-/// Mounts one part of the form into `root`: `"form"` (an escalation's complaint form; `context`
-/// is the widget's `key=value` lines), `"complaints"` (the complaints on this device) or
-/// `"check"` (look a ticket up). Returns a handle for [`unmount`].
+/// Mounts one part of the form into `root`, drawn in `lang` (`id`, `en`): `"form"` (an
+/// escalation's complaint form; `context` is `jmo_contract::EscalationContext::encode`'s text),
+/// `"complaints"` (the complaints on this device) or `"check"` (look a ticket up). Returns a
+/// handle for [`unmount`].
 #[wasm_bindgen]
-pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
+pub fn mount(kind: &str, root: web_sys::Element, context: &str, lang: &str) -> u32 {
+    language(lang);
     jmo_form::page::prepare();
     // The form the server drew in its place (a page without JavaScript until now): what was
     // typed there, its messages and its focus carry over.
@@ -48,7 +50,7 @@ pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
     root.set_inner_html("");
     let mounted = match kind {
         "form" => {
-            let ctx = Rc::new(FormContext::parse(context));
+            let ctx = Rc::new(EscalationContext::decode(context));
             Mounted::Form(yew::Renderer::<FormApp>::with_root_and_props(root, FormAppProps { ctx, start }).render())
         }
         "check" => Mounted::Check(yew::Renderer::<CheckScreen>::with_root_and_props(root, check).render()),
@@ -61,6 +63,13 @@ pub fn mount(kind: &str, root: web_sys::Element, context: &str) -> u32 {
     });
     MOUNTED.with(|m| m.borrow_mut().push((handle, mounted)));
     handle
+}
+
+/// The participant switched the page's language: every mounted part follows, keeping what was
+/// typed. The widget is the only one that calls it (the host's choice reaches the widget first).
+#[wasm_bindgen]
+pub fn language(lang: &str) {
+    jmo_form::hooks::set_lang(jmo_contract::Language::parse(lang).unwrap_or_default());
 }
 
 /// Removes what [`mount`] put in the page (the widget calls it when the element goes away).

@@ -10,7 +10,7 @@ use jmo_contract::{ComplaintReceipt, Language};
 use yew::prelude::*;
 
 use crate::components::{CheckScreen, CheckStart, ComplaintForm, Post, Receipt, Start};
-use crate::context::FormContext;
+use jmo_contract::EscalationContext;
 use crate::draft::{Draft, Problem};
 use crate::texts::texts;
 
@@ -39,7 +39,7 @@ fn ServerForm(props: &FormProps) -> Html {
     let post = Post { action: props.action.clone().into(), key: props.key.clone().into() };
     html! {
         <ContextProvider<Language> context={props.lang}>
-            <ComplaintForm ctx={Rc::new(FormContext::parse(&props.context))} {start} {post} />
+            <ComplaintForm ctx={Rc::new(EscalationContext::decode(&props.context))} {start} {post} />
         </ContextProvider<Language>>
     }
 }

@@ -6,6 +6,10 @@
 //! A link names a guide, optionally the step, and the answers that led there, so it reopens the
 //! same step on another device. It carries ids only, never anything a participant typed.
 
+use jmo_contract::path;
+pub use jmo_contract::path::{is_valid_id, MAX_ID_LEN};
+pub use jmo_contract::PathStep;
+
 use crate::model::{Catalog, Guide, Language};
 use crate::walk::Walk;
 
@@ -13,15 +17,14 @@ use crate::walk::Walk;
 pub const MAX_LINK_LEN: usize = 2048;
 /// Most answers a link may carry.
 pub const MAX_ANSWERS: usize = 128;
-/// Longest id (guide, node or option) we accept.
-pub const MAX_ID_LEN: usize = 48;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Link {
     /// `None`: the start screen.
     pub guide: Option<String>,
     pub node: Option<String>,
-    pub answers: Vec<(String, String)>,
+    /// The answers that led there (`a=node.answer~node.answer`, the contract's path syntax).
+    pub answers: Vec<PathStep>,
     /// A language chosen by whoever shared the link.
     pub lang: Option<Language>,
     /// Embedded in a host page or app (no page chrome).
@@ -37,12 +40,6 @@ pub enum LinkError {
     BadLang,
 }
 
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-}
-
 impl Link {
     pub fn start() -> Link {
         Link::default()
@@ -53,7 +50,7 @@ impl Link {
         Link {
             guide: Some(guide.id.to_string()),
             node: Some(walk.current_node(guide).id.to_string()),
-            answers: walk.pairs(guide).map(|(n, o)| (n.to_string(), o.to_string())).collect(),
+            answers: walk.pairs(guide).map(|(n, o)| PathStep { node: n.to_string(), answer: o.to_string() }).collect(),
             lang: None,
             embed: false,
         }
@@ -88,14 +85,7 @@ impl Link {
         };
         if !self.answers.is_empty() {
             param(&mut out, "a");
-            for (i, (node, option)) in self.answers.iter().enumerate() {
-                if i > 0 {
-                    out.push('~');
-                }
-                out.push_str(node);
-                out.push('.');
-                out.push_str(option);
-            }
+            path::write(&self.answers, &mut out);
         }
         if let Some(lang) = self.lang {
             param(&mut out, "lang");
@@ -133,7 +123,12 @@ impl Link {
         for param in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = param.split_once('=').unwrap_or((param, ""));
             match key {
-                "a" => link.answers = decode_answers(value)?,
+                "a" => {
+                    link.answers = path::read(value).map_err(|_| LinkError::BadAnswer)?;
+                    if link.answers.len() > MAX_ANSWERS {
+                        return Err(LinkError::TooManyAnswers);
+                    }
+                }
                 "lang" => link.lang = Some(Language::parse(value).ok_or(LinkError::BadLang)?),
                 "embed" => link.embed = value == "1",
                 _ => {}
@@ -168,21 +163,6 @@ pub fn unescape_ids(address: &str) -> Option<String> {
     Some(out)
 }
 
-fn decode_answers(value: &str) -> Result<Vec<(String, String)>, LinkError> {
-    let mut answers = Vec::new();
-    for pair in value.split('~').filter(|p| !p.is_empty()) {
-        if answers.len() == MAX_ANSWERS {
-            return Err(LinkError::TooManyAnswers);
-        }
-        let (node, option) = pair.split_once('.').ok_or(LinkError::BadAnswer)?;
-        if !is_valid_id(node) || !is_valid_id(option) {
-            return Err(LinkError::BadAnswer);
-        }
-        answers.push((node.to_owned(), option.to_owned()));
-    }
-    Ok(answers)
-}
-
 /// What a link opens, against the content shipped today.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Opened {
@@ -207,7 +187,7 @@ impl Catalog {
             return Opened::NotFound;
         };
         let g = &self.guides[guide];
-        let replay = Walk::replay(g, link.answers.iter().map(|(n, o)| (n.as_str(), o.as_str())));
+        let replay = Walk::replay(g, link.answers.iter().map(|a| (a.node.as_str(), a.answer.as_str())));
         let Some(node) = &link.node else {
             return Opened::Step { guide, changed: !replay.complete, walk: replay.walk };
         };
@@ -231,7 +211,10 @@ mod tests {
         let link = Link {
             guide: Some("login".into()),
             node: Some("otp_missing".into()),
-            answers: vec![("what_happens".into(), "no_otp".into()), ("otp_wait".into(), "no".into())],
+            answers: vec![
+                PathStep { node: "what_happens".into(), answer: "no_otp".into() },
+                PathStep { node: "otp_wait".into(), answer: "no".into() },
+            ],
             lang: Some(Language::En),
             embed: true,
         };

@@ -30,6 +30,7 @@ proptest! {
         lang in proptest::option::of(prop_oneof![Just(Language::Id), Just(Language::En)]),
         embed in any::<bool>(),
     ) {
+        let answers = answers.into_iter().map(|(node, answer)| jmo_contract::PathStep { node, answer }).collect();
         let link = Link { guide: Some(guide), node, answers, lang, embed };
         prop_assert_eq!(Link::decode(&link.encode()), Ok(link));
     }

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::fields::{described_by, error_summary, field_error, focus, label_text, text_field, InputKind};
 use super::{DeliveryStatus, DisruptionNotice, Images};
-use crate::context::FormContext;
+use jmo_contract::EscalationContext;
 use crate::delivery;
 use crate::draft::{check, in_page_order, Draft, Field, Problem};
 use crate::hooks::use_lang;
@@ -39,7 +39,7 @@ pub const KEY_FIELD: &str = "complaint_key";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub ctx: Rc<FormContext>,
+    pub ctx: Rc<EscalationContext>,
     #[prop_or_default]
     pub start: Start,
     #[prop_or_default]
@@ -152,7 +152,7 @@ pub fn ComplaintForm(props: &Props) -> Html {
     html! {
         <section class="complaint" aria-labelledby="complaint-title">
             <h2 id="complaint-title">{ t.form_heading }</h2>
-            <DisruptionNotice category={ctx.category.clone()} />
+            <DisruptionNotice category={ctx.category.as_str()} />
             <p class="hint">{ t.form_intro }</p>
             { error_summary(lang, &state.problems, &summary) }
             <form id="complaint-form" novalidate=true {onsubmit} method={post.map(|_| "post")} action={post.map(|p| p.action.clone())}
@@ -282,7 +282,7 @@ fn consent(lang: Language, state: &FormState, on_input: &Callback<(Field, String
 
 /// Checks the draft with the contract; if it passes, it goes into the outbox (saved on the device
 /// before anything is sent) and the form gives way to the delivery status.
-fn submit(state: &UseReducerHandle<FormState>, ctx: &FormContext, lang: Language) {
+fn submit(state: &UseReducerHandle<FormState>, ctx: &EscalationContext, lang: Language) {
     let Some(attachments) = state.attachment_ids() else {
         let waiting = Problem { field: Some(Field::Attachments), path: "attachments".into(), code: "images_pending".into() };
         state.dispatch(Action::Refused(vec![waiting]));

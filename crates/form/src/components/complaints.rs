@@ -3,7 +3,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{ComplaintForm, DeliveryStatus, Start};
-use crate::context::FormContext;
+use jmo_contract::EscalationContext;
 use crate::draft::{in_page_order, Draft, Problem};
 use crate::hooks::{use_lang, use_outbox};
 use crate::shown;
@@ -48,7 +48,7 @@ pub fn Complaints() -> Html {
 }
 
 /// A refused complaint back in the form, with the server's reasons next to the fields.
-fn correction(entry: &jmo_outbox::Entry) -> Option<(Rc<FormContext>, Start)> {
+fn correction(entry: &jmo_outbox::Entry) -> Option<(Rc<EscalationContext>, Start)> {
     let request: jmo_contract::ComplaintRequest = serde_json::from_str(&entry.body).ok()?;
     let jmo_outbox::State::Rejected(rejection) = &entry.state else { return None };
     let problems = rejection
@@ -57,5 +57,5 @@ fn correction(entry: &jmo_outbox::Entry) -> Option<(Rc<FormContext>, Start)> {
         .map(Problem::from_item)
         .collect();
     let start = Start { draft: Some(Draft::of_request(&request)), problems: in_page_order(problems), replacing: Some(entry.id.clone()), focus: None, files: Vec::new() };
-    Some((Rc::new(FormContext::of_request(&request)), start))
+    Some((Rc::new(EscalationContext::of_request(&request)), start))
 }

@@ -1,45 +1,39 @@
+use std::cell::{Cell, RefCell};
+
 use jmo_contract::Language;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The page's language (`<html lang>`, which the guide widget keeps current).
-pub fn current_lang() -> Language {
-    let lang = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|html| html.get_attribute("lang"));
-    match lang.as_deref() {
-        Some("en") => Language::En,
-        _ => Language::Id,
+thread_local! {
+    static LANG: Cell<Language> = const { Cell::new(Language::Id) };
+    static FOLLOWERS: RefCell<Vec<(u32, Callback<Language>)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_FOLLOWER: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The language the guide widget gives: with every `mount`, and through `language` whenever the
+/// participant switches (both in src/main.rs). Every part of the form on the page follows it.
+pub fn set_lang(lang: Language) {
+    if LANG.replace(lang) != lang {
+        let followers: Vec<Callback<Language>> = FOLLOWERS.with(|f| f.borrow().iter().map(|(_, c)| c.clone()).collect());
+        for follower in followers {
+            follower.emit(lang);
+        }
     }
 }
 
-/// The page's language, following the widget's language switch without any call between the
-/// two wasm modules: it watches `<html lang>`. On the server there is no page to read: the
-/// language given by a `ContextProvider<Language>` (see [`crate::ssr`]) is used instead.
+/// The language to draw in: the widget's (see [`set_lang`]). On the server, the language given
+/// by a `ContextProvider<Language>` (see [`crate::ssr`]).
 #[hook]
 pub fn use_lang() -> Language {
     let given = use_context::<Language>();
-    let lang = use_state_eq(move || given.unwrap_or_else(current_lang));
+    let lang = use_state_eq(move || given.unwrap_or_else(|| LANG.get()));
     {
         let lang = lang.clone();
         use_effect_with((), move |_| {
-            let on_change = Closure::<dyn Fn()>::new(move || lang.set(current_lang()));
-            let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).ok();
-            let html = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
-            if let (Some(observer), Some(html)) = (&observer, html) {
-                let options = web_sys::MutationObserverInit::new();
-                options.set_attributes(true);
-                options.set_attribute_filter(&js_sys::Array::of1(&"lang".into()));
-                let _ = observer.observe_with_options(&html, &options);
-            }
-            move || {
-                if let Some(observer) = observer {
-                    observer.disconnect();
-                }
-                drop(on_change);
-            }
+            let id = NEXT_FOLLOWER.replace(NEXT_FOLLOWER.get() + 1);
+            // A switch between the first render and this effect.
+            lang.set(LANG.get());
+            FOLLOWERS.with(|f| f.borrow_mut().push((id, Callback::from(move |l| lang.set(l)))));
+            move || FOLLOWERS.with(|f| f.borrow_mut().retain(|(i, _)| *i != id))
         });
     }
     *lang

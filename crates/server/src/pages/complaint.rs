@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jmo_contract::{codes, validate_complaint, ComplaintReceipt, Context, Language, MAX_ATTACHMENTS};
 use jmo_form::components::KEY_FIELD;
-use jmo_form::context::FormContext;
 use jmo_form::draft::{check, Draft, Field, Problem};
 use jmo_form::ssr::Refused;
 use jmo_guide::link::{Link, Opened};
@@ -88,7 +87,7 @@ pub async fn fill(app: &AppState, address: &str, page: &mut jmo_selfhelp::ssr::P
             Slot::Fresh | Slot::Checked(_) => (uuid::Uuid::new_v4().hyphenated().to_string(), None),
         };
         let action = address.to_owned();
-        let form = jmo_form::ssr::form(&jmo_selfhelp::components::form_context(guide, &walk), lang, action, key, refused).await;
+        let form = jmo_form::ssr::form(&jmo_selfhelp::components::escalation_context(guide, &walk), lang, action, key, refused).await;
         return Filled { slot: fill_slot(&mut page.body, "form", &form), status: None };
     }
     if fixed_page(address, CHECK_PAGE).is_some() {
@@ -269,7 +268,7 @@ pub async fn post(pages: &Pages, address: String, (guide, walk, link): (&'static
     if app.store.receipt_of_key(&key).await.ok().flatten().is_some() {
         return received(&key, &link);
     }
-    let ctx = FormContext::parse(&jmo_selfhelp::components::form_context(guide, &walk));
+    let ctx = jmo_contract::EscalationContext::decode(&jmo_selfhelp::components::escalation_context(guide, &walk));
     let language = lang;
     // The posted time is the participant's clock in Jakarta (WIB), like the device's in the form.
     let now = clock::now();
