@@ -26,10 +26,12 @@ pub fn App(props: &AppProps) -> Html {
     use_host(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
-    use_effect_with((state.lang, state.title()), |(lang, title)| {
+    let in_guide = matches!(state.screen, Screen::Step { .. });
+    use_effect_with((state.lang, state.title(), in_guide), |(lang, title, in_guide)| {
         browser::set_document_lang_and_title(*lang, title);
-        // Every part of the form module on the page follows (it never reads the page for it).
-        crate::form_module::language(lang.as_str());
+        // The form module follows the language (it never reads the page for it), and is fetched
+        // ahead on a guide's page.
+        crate::form_module::page(lang.as_str(), *in_guide);
     });
     // The language last shown (every link names one) is the one a link without it opens in.
     let shown = state.lang;

@@ -11,6 +11,7 @@ extern "C" {
     /// in `lang`, saying `loading` meanwhile and `failed` with a `retry` button if the module
     /// cannot be fetched (empty texts: silent). Returns a function that unmounts it.
     pub fn mount(kind: &str, root: &web_sys::Element, context: &str, lang: &str, loading: &str, failed: &str, retry: &str) -> js_sys::Function;
-    /// The page's language changed: the mounted parts follow it (the only way the form learns it).
-    pub fn language(lang: &str);
+    /// The page changed: the mounted parts follow its language (the only way the form learns
+    /// it); on a guide's page (`in_guide`) the module is fetched at idle, ready for an escalation.
+    pub fn page(lang: &str, in_guide: bool);
 }

@@ -8,9 +8,11 @@ const load = () => m = m || import(url("complaint_form.js")).then(async x => { a
   say = (e, c, r, t, b) => { const p = d.createElement("p"); p.className = c; p.setAttribute("role", r); p.append(t); b && p.append(" ", b); e.replaceChildren(p) };
 // The form the server drew (for a page without JavaScript) stays in the page, working as a
 // plain form, until the module draws its own in its place (taking what was typed along); a
-// receipt stays for good. The module draws in the page's language `g`, and follows `language`.
+// receipt stays for good. The module draws in the page's language `g`, and follows `page`; on a
+// guide's page (`s`) it is fetched once the page is idle, so that an escalation's form is ready
+// when the participant gets there (not when they asked the browser to save data).
 let lg;
-export function language(g) { lg = g; m && m.then(x => x.language(g), () => {}) }
+export function page(g, s) { lg = g; m ? m.then(x => x.language(g), () => {}) : s && !navigator.connection?.saveData && idle().then(load).catch(() => {}) }
 export function mount(k, e, c, g, l, f, r) {
   lg = g;
   let h = 0, gone = 0, server = place(k, e) || !!e.firstChild;
@@ -61,7 +63,8 @@ export function putBack() {
 // A file of the guides (src/content.rs) as text, rejected when it could not be had; `l`ater:
 // once the page is idle (or after a second: a busy page is never idle), at low priority (a guide
 // nobody waits for).
-export const fetchText = (f, l) => (l ? new Promise(r => w.requestIdleCallback ? w.requestIdleCallback(r, { timeout: 1000 }) : setTimeout(r, 50)) : Promise.resolve())
+const idle = () => new Promise(r => w.requestIdleCallback ? w.requestIdleCallback(r, { timeout: 1000 }) : setTimeout(r, 50));
+export const fetchText = (f, l) => (l ? idle() : Promise.resolve())
   .then(() => fetch(url(f), { priority: l ? "low" : "auto" })).then(r => r.ok ? r.text() : Promise.reject());
 // Resolves when the device is back online.
 export const online = () => new Promise(r => w.addEventListener("online", r, { once: true }));

@@ -22,7 +22,12 @@
 //!    and layout computed, for every answer link of every step of every guide (median, p95);
 //!    for the static pages that is a page load of the next page (warm cache);
 //!  - JS heap after load (HeapProfiler.collectGarbage, then Runtime.getHeapUsage), plus the
-//!    widget's wasm memory; bytes transferred until the first question.
+//!    widget's wasm memory; bytes transferred until the first question;
+//!  - complaint form ready: from a guide's first step (cold cache, the widget taken over, then
+//!    [`READING`] on it), the answers to the nearest escalation; the last click's event time →
+//!    the form module's own form in the page. Side by side: the same walk with the module kept
+//!    from loading until that click (Network.setBlockedURLs), as it was before the widget fetched
+//!    it ahead at idle.
 //!
 //! Prints a table; with `--strict` exits 1 when a target is missed.
 
@@ -31,7 +36,7 @@ use std::time::Duration;
 
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::emulation::{SetCpuThrottlingRateParams, SetScriptExecutionDisabledParams};
 #[allow(deprecated)]
-use jmo_e2e::chromiumoxide::cdp::browser_protocol::network::{ConnectionType, EmulateNetworkConditionsParams, EnableParams};
+use jmo_e2e::chromiumoxide::cdp::browser_protocol::network::{BlockPattern, ConnectionType, EmulateNetworkConditionsParams, EnableParams, SetBlockedUrLsParams};
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, NavigateParams};
 use jmo_e2e::chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
 use jmo_e2e::chromiumoxide::cdp::js_protocol::heap_profiler::CollectGarbageParams;
@@ -50,6 +55,10 @@ const CPU_SLOWDOWN: f64 = 4.0;
 const LATENCY_MS: f64 = 150.0;
 const DOWN_BYTES_PER_S: f64 = 1_600_000.0 / 8.0;
 const UP_BYTES_PER_S: f64 = 750_000.0 / 8.0;
+/// How long the form-ready walk stays on the guide's first step, as a participant reads it.
+const READING: Duration = Duration::from_secs(4);
+/// The complaint form's target once an escalation opens (issue 17).
+const FORM_READY_MS: f64 = 300.0;
 
 /// Installed in every page before its own scripts: records when the expected screen's answers
 /// can be clicked, and how long each click takes to show the next step.
@@ -159,6 +168,21 @@ async fn main() {
         }
     }
 
+    // form_ready[0 = fetched ahead (today), 1 = fetched at the escalation (before)]
+    let mut form_ready: [Vec<f64>; 2] = Default::default();
+    let (walk_guide, walk) = nearest_escalation(catalog);
+    if runs > 0 {
+        eprintln!("measuring {runs} walks to a complaint form…");
+    }
+    for run in 0..runs {
+        for (i, ahead) in [true, false].into_iter().enumerate() {
+            let ms = within(Duration::from_secs(120), "the walk to a complaint form", walk_to_form(&chrome, args.cpu, &app, &catalog.guides[walk_guide], &walk, ahead))
+                .await
+                .unwrap_or_else(|e| panic!("run {}: the walk to a complaint form: {e}", run + 1));
+            form_ready[i].push(ms);
+        }
+    }
+
     let mut edges = if args.steps { edges(catalog) } else { Vec::new() };
     // `JMO_SPEED_EDGES=login/` measures only the clicks from the steps whose `guide/node` contains it.
     if let Ok(only) = std::env::var("JMO_SPEED_EDGES") {
@@ -213,6 +237,27 @@ async fn main() {
             let _ = writeln!(out, "{:<44} {:>8.0} ms {:>9.0} ms {:>6.2}×   (the widget's page, scripts disabled)", "  with JavaScript off", off_ms, static_ms, off_ms / static_ms);
             let _ = writeln!(out, "{:<44} {:>11}", "  (range over runs, ms)", spread(&samples[c][2]));
         }
+    }
+    if runs > 0 {
+        let (ahead, before) = (median(form_ready[0].clone()), median(form_ready[1].clone()));
+        let ok = ahead <= FORM_READY_MS;
+        if !ok {
+            missed.push("complaint form ready");
+        }
+        let guide = &catalog.guides[walk_guide];
+        let _ = writeln!(out, "{:<44} {:>8.0} ms {:>12}          ≤ {FORM_READY_MS} ms {}", "complaint form ready, escalation opened", ahead, "–", verdict(ok));
+        let _ = writeln!(
+            out,
+            "  (walk: {}'s first step, {} s reading, {} answers to {})",
+            guide.id,
+            READING.as_secs(),
+            walk.answers().len(),
+            walk.current_node(guide).id
+        );
+        let spread = |s: &[f64]| format!("{:.0}–{:.0}", min(s.iter().copied()), max(s.iter().copied()));
+        let _ = writeln!(out, "{:<44} {:>11}", "  (range over runs, ms)", spread(&form_ready[0]));
+        let _ = writeln!(out, "{:<44} {:>8.0} ms {:>12} {:>6.2}×   (before: the module fetched only then)", "  fetched at the escalation", before, "", before / ahead);
+        let _ = writeln!(out, "{:<44} {:>11}", "  (range over runs, ms)", spread(&form_ready[1]));
     }
     // Only what was measured (`--loads-only` / `--steps-only` skip a half).
     if !app_steps.is_empty() {
@@ -339,6 +384,63 @@ async fn cold_load(chrome: &Chrome, url: &str, title: &str, cpu: f64, mode: Mode
     let _ = page.close().await;
     let _ = chrome.browser.dispose_browser_context(context).await;
     Ok(Load { ttfq_ms, heap_mb: heap.used_size / 1_000_000.0, wasm_mb: wasm / 1_000_000.0, kb })
+}
+
+/// The escalation fewest answers away from its guide's first step (at least one).
+fn nearest_escalation(catalog: &Catalog) -> (usize, Walk) {
+    let mut walks = Vec::new();
+    for (g, guide) in catalog.guides.iter().enumerate() {
+        for (n, node) in guide.nodes.iter().enumerate() {
+            if let (NodeKind::Escalate(_), Some(walk)) = (&node.kind, Walk::shortest_to(guide, n)) {
+                walks.push((g, walk));
+            }
+        }
+    }
+    walks.retain(|(_, w)| !w.answers().is_empty());
+    walks.into_iter().min_by_key(|(_, w)| w.answers().len()).expect("a guide ends in an escalation")
+}
+
+/// Records the last click's event time and when the form module's complaint form is in the page.
+const FORM_PROBE: &str = "addEventListener('click', e => { window.__clickAt = e.timeStamp; window.__formAt = 0; }, true);
+new MutationObserver(() => { if (window.__clickAt && !window.__formAt && document.querySelector('#complaint-form:not([method])')) window.__formAt = performance.now(); })
+  .observe(document, { subtree: true, childList: true });";
+
+/// A participant on the phone profile opening a guide's first step (cold cache), reading it, then
+/// answering their way to `walk`'s escalation in-page: the last click → the module's form, in ms.
+/// `ahead`: as the widget does it (the module fetched at idle on the guide's page); otherwise the
+/// module cannot load before that last click, as before.
+async fn walk_to_form(chrome: &Chrome, cpu: f64, server: &Server, guide: &Guide, walk: &Walk, ahead: bool) -> Result<f64> {
+    let (page, context) = throttled_page(chrome, cpu, false).await?;
+    let block = |on: bool| {
+        let mut p = SetBlockedUrLsParams::default();
+        p.url_patterns = Some(if on { vec![BlockPattern::new("*://*:*/complaint_form*", true)] } else { Vec::new() });
+        p
+    };
+    if !ahead {
+        page.execute(block(true)).await.map_err(|e| e.to_string())?;
+    }
+    watch_take_over(&page).await?;
+    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(FORM_PROBE)).await.map_err(|e| e.to_string())?;
+    let first = Link::to_step(guide, &Walk::start(guide)).with_lang(Some(Language::Id)).encode();
+    page.execute(NavigateParams::new(server.url(&first))).await.map_err(|e| e.to_string())?;
+    wait_taken_over(&page, &first).await?;
+    tokio::time::sleep(READING).await;
+    let mut at = Walk::start(guide);
+    for (i, answer) in walk.answers().iter().enumerate() {
+        if !ahead && i + 1 == walk.answers().len() {
+            page.execute(block(false)).await.map_err(|e| e.to_string())?;
+        }
+        click_option(&page, &guide.nodes[answer.node].options[answer.option].id).await?;
+        at = at.choose_index(guide, answer.option).map_err(|e| format!("{e:?}"))?;
+        let title = at.current_node(guide).title.get(Language::Id);
+        let shown = format!("(document.getElementById('screen-title')?.textContent || '').trim() === {}", js_str(title));
+        wait_for(&page, &shown, title).await?;
+    }
+    wait_for(&page, "window.__formAt > 0", "the complaint form").await?;
+    let ms = eval(&page, "window.__formAt - window.__clickAt").await?.as_f64().unwrap_or(f64::NAN);
+    let _ = page.close().await;
+    let _ = chrome.browser.dispose_browser_context(context).await;
+    Ok(ms)
 }
 
 /// Every answer link of every question and step: (guide, node, option).
