@@ -3,10 +3,8 @@
 //! server would.
 
 use jmo_contract::{
-    validate_complaint, ClientContext, ComplaintRequest, Consent, Context, ErrorItem, Language, Reporter, Timestamp,
+    validate_complaint, ClientContext, ComplaintRequest, Consent, Context, ErrorItem, EscalationContext, Language, Reporter, Timestamp,
 };
-
-use jmo_contract::EscalationContext;
 
 /// The consent notice shown with the checkbox; bump when content/form.toml's `consent_note` changes.
 pub const CONSENT_NOTICE_VERSION: &str = "2026-11";

@@ -6,11 +6,10 @@
 
 use std::rc::Rc;
 
-use jmo_contract::{ComplaintReceipt, Language};
+use jmo_contract::{ComplaintReceipt, EscalationContext, Language};
 use yew::prelude::*;
 
 use crate::components::{CheckScreen, CheckStart, ComplaintForm, Post, Receipt, Start};
-use jmo_contract::EscalationContext;
 use crate::draft::{Draft, Problem};
 use crate::texts::texts;
 

@@ -652,7 +652,6 @@ fn convert_node(file: &str, raw: RawNode, problems: &mut Vec<Problem>) -> Node {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,10 @@
 use std::rc::Rc;
 
-use jmo_contract::Language;
+use jmo_contract::{EscalationContext, Language};
 use yew::prelude::*;
 
 use super::fields::{described_by, error_summary, field_error, focus, label_text, text_field, InputKind};
 use super::{DeliveryStatus, DisruptionNotice, Images};
-use jmo_contract::EscalationContext;
 use crate::delivery;
 use crate::draft::{check, in_page_order, Draft, Field, Problem};
 use crate::hooks::use_lang;

@@ -1,9 +1,9 @@
 use std::rc::Rc;
 
+use jmo_contract::EscalationContext;
 use yew::prelude::*;
 
 use super::{ComplaintForm, DeliveryStatus, Start};
-use jmo_contract::EscalationContext;
 use crate::draft::{in_page_order, Draft, Problem};
 use crate::hooks::{use_lang, use_outbox};
 use crate::shown;
