@@ -1,7 +1,8 @@
 //! Finishing a Trunk build (run as Trunk's post_build hook), in the staging folder:
 //!  - the files of the guides the widget downloads, one per guide and language;
-//!  - in release builds, a second, stricter wasm-opt pass and terser on wasm-bindgen's JS glue
-//!    and snippets (Trunk's own JS minifier gives up on them): the first load has a 100 KB budget;
+//!  - in release builds, a second, stricter wasm-opt pass, short names between each wasm and its
+//!    glue, and terser on wasm-bindgen's JS glue and snippets (Trunk's own JS minifier gives up
+//!    on them): the first load has a 100 KB budget;
 //!  - index.html's inline script minified (release builds), and Trunk's inline loader module
 //!    moved into a file (the server allows the page's other inline script and style by their
 //!    hashes; it draws every page into `#app`, see docs/rendering.md);
@@ -14,11 +15,13 @@
 //!  - brotli and gzip copies of every text and wasm file.
 //!
 //! [`files`]: the outputs, their names and compressed copies; [`index_html`]: the page's tags and
-//! inline scripts; [`minify`]: wasm-opt and terser.
+//! inline scripts; [`minify`]: wasm-opt and terser; [`short_names`]: the wasm's import and export
+//! names.
 
 mod files;
 mod index_html;
 mod minify;
+mod short_names;
 
 use std::path::Path;
 
@@ -26,6 +29,7 @@ use crate::tools;
 use files::{files_under, precompress, rename_by_final_content, wasm_bindgen_outputs, write};
 use index_html::{boot_after_first_paint, inline_scripts, refuse_integrity};
 use minify::{minify_js, optimize_wasm};
+use short_names::shorten_names;
 
 pub fn finish(staging: &Path) -> Result<(), String> {
     let content = jmo_guide::load::load_checked(&tools::root().join("content"))
@@ -39,6 +43,7 @@ pub fn finish(staging: &Path) -> Result<(), String> {
     if release {
         for (js, wasm) in wasm_bindgen_outputs(staging)? {
             optimize_wasm(&wasm)?;
+            shorten_names(&js, &wasm)?;
             minify_js(&js, true)?;
         }
         // The JS the Rust code imports (`#[wasm_bindgen(module = …)]`, `inline_js`): modules too.
