@@ -20,6 +20,7 @@ pub mod path;
 pub mod phone;
 pub mod text;
 pub mod ticket;
+pub mod walk;
 
 pub use api::*;
 pub use complaint::*;
@@ -31,3 +32,4 @@ pub use kpj::{validate_kpj, Kpj, KPJ_DIGITS};
 pub use nik::{validate_nik, Nik};
 pub use phone::{validate_phone, Phone};
 pub use text::{validate_description, validate_name};
+pub use walk::{WalkEmbedding, WalkOutcome, WalkReport};
