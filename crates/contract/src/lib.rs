@@ -32,4 +32,4 @@ pub use kpj::{validate_kpj, Kpj, KPJ_DIGITS};
 pub use nik::{validate_nik, Nik};
 pub use phone::{validate_phone, Phone};
 pub use text::{validate_description, validate_name};
-pub use walk::{WalkEmbedding, WalkOutcome, WalkReport};
+pub use walk::{EdgeStats, GuideStats, KeyedOutcomes, NodeStats, Outcomes, VersionStats, WalkEmbedding, WalkOutcome, WalkReport, WalkReportError, WalkStats};

@@ -104,6 +104,102 @@ impl WalkReport {
     }
 }
 
+/// `GET /api/v1/staff/walks`: what the walks of a period came to, per guide (docs/learning.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WalkStats {
+    /// The first and last day counted (Jakarta), `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    pub guides: Vec<GuideStats>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideStats {
+    pub guide: String,
+    /// Every version of the period together.
+    pub total: Outcomes,
+    /// The same per content version, so that an edit's effect shows.
+    pub versions: Vec<VersionStats>,
+    /// The same per language (`id`, `en`) and per embedding (`web`, `embed`, `app`).
+    pub languages: Vec<KeyedOutcomes>,
+    pub embeddings: Vec<KeyedOutcomes>,
+    /// Per node: walks that passed it and how many ended there, and how.
+    pub nodes: Vec<NodeStats>,
+    /// Per answer taken: how many walks took it.
+    pub edges: Vec<EdgeStats>,
+}
+
+/// How walks ended. `escalated` counts those whose complaint was `delivered` too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Outcomes {
+    pub walks: u64,
+    pub resolved: u64,
+    pub escalated: u64,
+    pub delivered: u64,
+    pub left: u64,
+    /// resolved ÷ (resolved + escalated); absent when neither happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deflection: Option<f64>,
+    /// Step pages the server drew (the first page of every walk, and each page of a walk in a
+    /// browser without JavaScript), which no report follows.
+    pub pages: u64,
+}
+
+impl Outcomes {
+    /// Adds `count` walks that ended as `outcome` (`delivered`: escalated, complaint delivered).
+    pub fn add(&mut self, outcome: WalkOutcome, delivered: bool, count: u64) {
+        self.walks += count;
+        match outcome {
+            WalkOutcome::Resolved => self.resolved += count,
+            WalkOutcome::Escalated => {
+                self.escalated += count;
+                if delivered {
+                    self.delivered += count;
+                }
+            }
+            WalkOutcome::Left => self.left += count,
+        }
+        let decided = self.resolved + self.escalated;
+        self.deflection = (decided > 0).then(|| self.resolved as f64 / decided as f64);
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionStats {
+    pub version: String,
+    pub outcomes: Outcomes,
+}
+
+/// [`Outcomes`] of one language or one embedding.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyedOutcomes {
+    pub key: String,
+    pub outcomes: Outcomes,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NodeStats {
+    pub node: String,
+    /// Walks that reached this node (ended there or went on).
+    pub visits: u64,
+    /// Walks that ended here, by how (`walks` is their sum, `pages` the server's pages of it).
+    pub ended: Outcomes,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EdgeStats {
+    pub node: String,
+    pub answer: String,
+    pub walks: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +247,18 @@ mod tests {
             assert_eq!(r.check(today), Err(WalkReportError::Malformed), "{r:?}");
         }
         assert!(WalkReport { outcome: WalkOutcome::Escalated, delivered: true, ..report() }.check(today).is_ok());
+    }
+
+    #[test]
+    fn deflection_is_resolved_over_resolved_and_escalated() {
+        let mut o = Outcomes::default();
+        assert_eq!(o.deflection, None);
+        o.add(WalkOutcome::Left, false, 5);
+        assert_eq!(o.deflection, None, "walks left on a question decide nothing");
+        o.add(WalkOutcome::Resolved, false, 3);
+        o.add(WalkOutcome::Escalated, true, 1);
+        assert_eq!((o.walks, o.resolved, o.escalated, o.delivered, o.left), (9, 3, 1, 1, 5));
+        assert_eq!(o.deflection, Some(0.75));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::access_log::access_log;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::limits::{no_store, rate_limit, shed_load, time_limit, Budgets, IpLimit};
-use crate::routes::{attachments, complaints, fallback, openapi, staff, status};
+use crate::routes::{attachments, complaints, fallback, openapi, staff, status, walks};
 use crate::state::AppState;
 use crate::pages::{self, Shell};
 use crate::widget;
@@ -29,6 +29,7 @@ pub struct Limiters {
     pub complaints: IpLimit,
     pub lookups: IpLimit,
     pub uploads: IpLimit,
+    pub walks: IpLimit,
 }
 
 impl Limiters {
@@ -37,6 +38,7 @@ impl Limiters {
             complaints: IpLimit::per_minute(config.complaints_per_minute),
             lookups: IpLimit::per_minute(config.lookups_per_minute),
             uploads: IpLimit::per_minute(config.uploads_per_minute),
+            walks: IpLimit::per_minute(config.walks_per_minute),
         }
     }
 
@@ -44,6 +46,7 @@ impl Limiters {
         self.complaints.forget_idle();
         self.lookups.forget_idle();
         self.uploads.forget_idle();
+        self.walks.forget_idle();
     }
 }
 
@@ -92,6 +95,11 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
                 .layer(DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/api/v1/status", get(status::status))
+        .route(
+            "/api/v1/walks",
+            post(walks::report).route_layer(limited(&limiters.walks)).layer(DefaultBodyLimit::max(walks::WALK_BODY_LIMIT)),
+        )
+        .route("/api/v1/staff/walks", get(walks::stats))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/staff/complaints", get(staff::list))
         .route("/api/v1/staff/complaints/{ticket}", get(staff::detail).patch(staff::set_status))

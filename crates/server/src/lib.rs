@@ -20,6 +20,7 @@ mod routes;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod walks;
 mod widget;
 
 pub use config::Config;
@@ -101,8 +102,10 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         lookup_failures_per_ticket: config.lookup_failures_per_ticket,
         lookup_failures_per_client: config.lookup_failures_per_client,
         body_idle_timeout: Duration::from_secs(config.body_idle_timeout_secs),
+        page_counts: walks::PageCounts::default(),
     };
     let limiters = app::Limiters::new(&config);
+    let page_counts = state.page_counts.clone();
     let router = app::router(state, &config, &limiters);
     let listener = tokio::net::TcpListener::bind(&config.listen_addr).await.map_err(StartError::Bind)?;
     let addr = listener.local_addr().map_err(StartError::Bind)?;
@@ -126,7 +129,7 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
         tracing::warn!(offset_secs = clock::now().unix() - std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
             "JMO_CLOCK_FILE: the clock is moved for testing");
     }
-    spawn_housekeeping(store.clone(), limiters, retention_secs);
+    spawn_housekeeping(store.clone(), limiters, retention_secs, page_counts);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let signal = async move {
         tokio::select! {
@@ -182,9 +185,9 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-/// Every minute: prune the rate limiters; every hour by [`clock::now`] (so a moved clock moves
+/// Every minute: prune the rate limiters and write the step pages counted; every hour by [`clock::now`] (so a moved clock moves
 /// it too): the purge, with the retention erasure.
-fn spawn_housekeeping(store: Store, limiters: app::Limiters, retention_secs: i64) {
+fn spawn_housekeeping(store: Store, limiters: app::Limiters, retention_secs: i64, page_counts: walks::PageCounts) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         tick.tick().await;
@@ -192,11 +195,17 @@ fn spawn_housekeeping(store: Store, limiters: app::Limiters, retention_secs: i64
         loop {
             tick.tick().await;
             limiters.forget_idle();
+            if let Err(e) = page_counts.write(&store, &jmo_selfhelp::content::bundled().version).await {
+                tracing::warn!(error = %e, "page counts not written");
+            }
             let now = clock::now();
             if now.unix() >= next_purge {
                 next_purge = now.unix() + 3600;
                 if let Err(e) = store.purge(now, retention_secs).await {
                     tracing::warn!(error = %e, "purge failed");
+                }
+                if let Err(e) = store.purge_walk_nonces(pages::today()).await {
+                    tracing::warn!(error = %e, "walk nonces not purged");
                 }
             }
         }

@@ -13,6 +13,12 @@ pub mod server_codes {
     pub const LOOKUP_LOCKED: &str = "lookup_locked";
     /// Too many open connections from this address.
     pub const TOO_MANY_CONNECTIONS: &str = "too_many_connections";
+    /// Walk reports not counted (`crate::walks::Refused`).
+    pub const WALK_MALFORMED: &str = "walk_malformed";
+    pub const WALK_DAY: &str = "walk_day";
+    pub const WALK_VERSION: &str = "walk_version";
+    pub const WALK_PATH: &str = "walk_path";
+    pub const WALK_OUTCOME: &str = "walk_outcome";
 }
 
 const TABLE: &[(&str, &str, &str)] = &[
@@ -43,6 +49,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     (server_codes::LOOKUP_LOCKED, "Terlalu banyak percobaan yang salah. Coba lagi nanti.", "Too many wrong attempts. Try again later."),
     (server_codes::TOO_MANY_CONNECTIONS, "Terlalu banyak koneksi dari alamat ini. Coba lagi sebentar lagi.",
         "Too many connections from this address. Try again shortly."),
+    (server_codes::WALK_MALFORMED, "Laporan perjalanan ini tidak lengkap atau salah bentuk.", "This walk report is incomplete or malformed."),
+    (server_codes::WALK_DAY, "Tanggal laporan perjalanan ini di luar 7 hari terakhir.", "This walk report's day is outside the last 7 days."),
+    (server_codes::WALK_VERSION, "Laporan perjalanan ini dibuat dengan versi panduan yang sudah diganti.", "This walk report was made with a version of the guides that has been replaced."),
+    (server_codes::WALK_PATH, "Panduan tidak dapat ditempuh seperti dalam laporan ini.", "The guides cannot be walked the way this report says."),
+    (server_codes::WALK_OUTCOME, "Akhir perjalanan dalam laporan ini tidak sesuai dengan langkahnya.", "The way this report says the walk ended does not fit its step."),
     (codes::OVERLOADED, "Layanan sedang sibuk. Coba lagi sebentar lagi.", "The service is busy. Try again shortly."),
     (codes::REQUEST_TIMEOUT, "Permintaan terlalu lama. Coba lagi dengan koneksi yang lebih baik.", "The request took too long. Try again on a better connection."),
     (codes::INTERNAL, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later."),

@@ -160,6 +160,11 @@ pub async fn handle(State(pages): State<Pages>, request: Request) -> Response {
             return Redirect::permanent(&plain).into_response();
         }
     }
+    if request.method() == Method::GET && !prefetched(request.headers()) {
+        if let Ok(link) = Link::decode(&address) {
+            pages.app.page_counts.count(jmo_selfhelp::content::bundled(), &link, today());
+        }
+    }
     match *request.method() {
         Method::GET | Method::HEAD => render(shell, Opening::new(address, today()), None, Slot::Fresh).await,
         Method::POST if fixed_page(&address, CHECK_PAGE).is_some() => check::post(&pages, address, request).await,
@@ -173,6 +178,11 @@ pub async fn handle(State(pages): State<Pages>, request: Request) -> Response {
             response
         }
     }
+}
+
+/// A page the browser fetched ahead (`Sec-Purpose: prefetch`), which nobody may ever see.
+fn prefetched(headers: &axum::http::HeaderMap) -> bool {
+    ["sec-purpose", "purpose"].iter().any(|h| headers.get(*h).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("prefetch")))
 }
 
 async fn render(pages: &Pages, opening: Opening, status: Option<StatusCode>, slot: Slot) -> Response {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub lookup_failures_per_client: u64,
     /// A request body that moves no byte for this long is answered 408.
     pub body_idle_timeout: std::time::Duration,
+    /// Step pages drawn, counted for the walk reports (written every minute).
+    pub page_counts: crate::walks::PageCounts,
 }
 
 /// Holds an idempotency key as "in flight" until dropped.

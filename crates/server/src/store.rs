@@ -107,6 +107,7 @@ fn migrator() -> Migrator {
         migration(1, "init", include_str!("../migrations/0001_init.sql")),
         migration(2, "personal data at rest", include_str!("../migrations/0002_personal_data_at_rest.sql")),
         migration(3, "abuse", include_str!("../migrations/0003_abuse.sql")),
+        migration(4, "walks", include_str!("../migrations/0004_walks.sql")),
     ])
 }
 

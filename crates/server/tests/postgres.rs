@@ -20,6 +20,7 @@ async fn api_scenarios_on_postgres() {
     scenarios::rejects_bad_input(&s).await;
     scenarios::attachments(&s).await;
     scenarios::staff_and_disruptions(&s).await;
+    scenarios::walks_are_counted_once_and_forgeries_not_at_all(&s).await;
     scenarios::sealed_then_erased(&s).await;
     scenarios::upload_claimed_only_by_its_complaint(&s).await;
     drop(s);

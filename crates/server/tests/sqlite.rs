@@ -45,6 +45,12 @@ async fn attachments() {
 }
 
 #[tokio::test]
+async fn walks_are_counted_once_and_forgeries_not_at_all() {
+    let (_db, s) = server(&[]);
+    scenarios::walks_are_counted_once_and_forgeries_not_at_all(&s).await;
+}
+
+#[tokio::test]
 async fn staff_and_disruptions() {
     let (_db, s) = server(&[]);
     scenarios::staff_and_disruptions(&s).await;
@@ -164,7 +170,7 @@ async fn serves_precompressed_widget_files_and_caches_only_hashed_ones() {
 
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
-    let (_db, s) = server(&[("LOOKUPS_PER_MINUTE", "3"), ("COMPLAINTS_PER_MINUTE", "2")]);
+    let (_db, s) = server(&[("LOOKUPS_PER_MINUTE", "3"), ("COMPLAINTS_PER_MINUTE", "2"), ("WALKS_PER_MINUTE", "2")]);
     for _ in 0..3 {
         assert_eq!(lookup(&s, "JMO-0000-0000-0000-0000", "1234").await.status(), StatusCode::NOT_FOUND);
     }
@@ -178,6 +184,11 @@ async fn rate_limits_answer_429_with_retry_after() {
         assert_eq!(post_complaint(&s, &new_key(), &complaint()).await.status(), StatusCode::CREATED);
     }
     assert_eq!(post_complaint(&s, &new_key(), &complaint()).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // A flood of walk reports, even malformed ones, is cut off too.
+    for _ in 0..2 {
+        assert_eq!(scenarios::post_walk(&s, "{}").await, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(scenarios::post_walk(&s, "{}").await, StatusCode::TOO_MANY_REQUESTS);
     // Other endpoints are not affected.
     assert_eq!(client().get(s.url("/api/v1/status")).send().await.unwrap().status(), StatusCode::OK);
 }
@@ -246,11 +257,13 @@ async fn openapi_describes_every_endpoint() {
         ("/api/v1/staff/complaints/{ticket}", "patch"),
         ("/api/v1/staff/disruptions", "post"),
         ("/api/v1/staff/disruptions/{id}", "delete"),
+        ("/api/v1/walks", "post"),
+        ("/api/v1/staff/walks", "get"),
     ] {
         assert!(paths[path][method].is_object(), "{method} {path} missing");
     }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["ComplaintRequest", "ComplaintReceipt", "ErrorBody", "Category", "TicketStatus"] {
+    for name in ["ComplaintRequest", "ComplaintReceipt", "ErrorBody", "Category", "TicketStatus", "WalkReport", "WalkStats"] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
     assert_eq!(doc["components"]["schemas"]["Category"]["enum"], json!(["login", "kpj_mismatch", "balance", "jht_claim", "other"]));
@@ -269,7 +282,8 @@ async fn garbage_never_yields_a_5xx() {
         seed
     };
     let paths = ["/api/v1/complaints", "/api/v1/attachments", "/api/v1/complaints/JMO-%00%ff", "/api/v1/staff/disruptions",
-                 "/api/v1/complaints/x?phone_last4=%zz", "/api/%2e%2e/%2e%2e", "/api/v1/staff/complaints?limit=-5&status=%00"];
+                 "/api/v1/complaints/x?phone_last4=%zz", "/api/%2e%2e/%2e%2e", "/api/v1/staff/complaints?limit=-5&status=%00",
+                 "/api/v1/walks", "/api/v1/staff/walks?from=%ff&to=9999-99-99"];
     let types = ["application/json", "multipart/form-data; boundary=x", "multipart/form-data", "image/png", "text/html", ""];
     for i in 0..150 {
         let len = (next() % 3000) as usize;

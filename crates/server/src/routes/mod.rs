@@ -6,3 +6,4 @@ pub mod fallback;
 pub mod openapi;
 pub mod staff;
 pub mod status;
+pub mod walks;

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::complaints::create, super::complaints::lookup, super::complaints::lookup_post, super::attachments::upload, super::status::status,
         super::staff::list, super::staff::detail, super::staff::set_status, super::staff::erase, super::staff::attachment,
-        super::staff::create_disruption, super::staff::end_disruption,
+        super::staff::create_disruption, super::staff::end_disruption, super::walks::report, super::walks::stats,
     ),
     components(schemas(jmo_contract::ErrorBody, jmo_contract::ErrorItem)),
     modifiers(&StaffAuth),

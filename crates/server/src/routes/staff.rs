@@ -19,7 +19,7 @@ use jmo_contract::{codes, validate_new_disruption, ComplaintStatus, Disruption, 
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -26,6 +26,7 @@ pub fn launch(database_url: &str) -> Launch {
         ("COMPLAINTS_PER_MINUTE", "0"),
         ("LOOKUPS_PER_MINUTE", "0"),
         ("UPLOADS_PER_MINUTE", "0"),
+        ("WALKS_PER_MINUTE", "0"),
     ])
 }
 

@@ -693,3 +693,172 @@ pub async fn lookups_lock_per_ticket_across_instances(url: &str) {
     let other = res.json::<jmo_contract::ComplaintReceipt>().await.unwrap().ticket;
     assert_eq!(post_lookup(&a, &other, PHONE_LAST4, None).await.status(), StatusCode::OK);
 }
+
+/// A walk report as the widget sends it, for `walk` through `guide`.
+fn walk_report(guide: &jmo_guide::Guide, walk: &jmo_guide::walk::Walk, nonce: &str) -> Value {
+    use jmo_guide::NodeKind;
+    let outcome = match walk.current_node(guide).kind {
+        NodeKind::Resolved => "resolved",
+        NodeKind::Escalate(_) => "escalated",
+        _ => "left",
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let today = jmo_contract::Date::in_jakarta(now);
+    json!({
+        "step": jmo_guide::link::Link::to_step(guide, walk).encode(),
+        "version": &*jmo_selfhelp::content::bundled().version,
+        "outcome": outcome,
+        "delivered": false,
+        "lang": "id",
+        "embedding": "web",
+        "day": today.to_string(),
+        "nonce": nonce,
+    })
+}
+
+/// Posts a walk report as `navigator.sendBeacon` does (`text/plain`).
+pub async fn post_walk(s: &Server, body: &str) -> StatusCode {
+    client().post(s.url("/api/v1/walks")).header("content-type", "text/plain;charset=UTF-8").body(body.to_owned()).send().await.unwrap().status()
+}
+
+async fn walk_stats(s: &Server) -> Value {
+    staff_get(s, "/api/v1/staff/walks?guide=login").await.json().await.unwrap()
+}
+
+/// Walk reports: each possible one counted once (a resend by nonce is not), the counts per guide,
+/// node and answer and the deflection rate add up; a few hundred forged or malformed reports are
+/// refused with a 4xx and change nothing; step pages drawn are counted, pages fetched ahead not.
+pub async fn walks_are_counted_once_and_forgeries_not_at_all(s: &Server) {
+    use jmo_guide::walk::Walk;
+    use jmo_guide::NodeKind;
+    let catalog = jmo_selfhelp::content::bundled();
+    let guide = catalog.guide("login").unwrap();
+    let reach = |kind: fn(&NodeKind) -> bool| {
+        let at = guide.nodes.iter().position(|n| kind(&n.kind)).unwrap();
+        Walk::shortest_to(guide, at).unwrap()
+    };
+    let resolved = reach(|k| matches!(k, NodeKind::Resolved));
+    let escalated = reach(|k| matches!(k, NodeKind::Escalate(_)));
+    let left = Walk::start(guide);
+
+    let mut delivered = walk_report(guide, &escalated, "escalated-and-delivered-0001");
+    delivered["delivered"] = json!(true);
+    let good = [
+        walk_report(guide, &resolved, "resolved-walk-number-0001"),
+        walk_report(guide, &resolved, "resolved-walk-number-0002"),
+        walk_report(guide, &escalated, "escalated-walk-number-0001"),
+        delivered,
+        walk_report(guide, &left, "left-on-the-first-question"),
+    ];
+    for report in &good {
+        assert_eq!(post_walk(s, &report.to_string()).await, StatusCode::ACCEPTED, "{report}");
+    }
+    // Sent again (an answer lost on the way): accepted, not counted again.
+    assert_eq!(post_walk(s, &good[0].to_string()).await, StatusCode::ACCEPTED);
+    // As JSON too, from the app's webview in English.
+    let mut as_json = walk_report(guide, &resolved, "resolved-walk-sent-as-json");
+    as_json["lang"] = json!("en");
+    as_json["embedding"] = json!("app");
+    let res = client().post(s.url("/api/v1/walks")).json(&as_json).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+
+    let stats = walk_stats(s).await;
+    let total = &stats["guides"][0]["total"];
+    assert_eq!(stats["guides"].as_array().unwrap().len(), 1, "{stats}");
+    assert_eq!(
+        [&total["walks"], &total["resolved"], &total["escalated"], &total["delivered"], &total["left"]],
+        [&json!(6), &json!(3), &json!(2), &json!(1), &json!(1)],
+        "{stats}"
+    );
+    assert!((total["deflection"].as_f64().unwrap() - 0.6).abs() < 1e-9, "{stats}");
+    let node = |id: &str| stats["guides"][0]["nodes"].as_array().unwrap().iter().find(|n| n["node"] == json!(id)).cloned().unwrap_or_default();
+    assert_eq!(node(&guide.start)["visits"], json!(6), "{stats}");
+    assert_eq!(node(&resolved.current_node(guide).id)["ended"]["resolved"], json!(3));
+    assert_eq!(node(&escalated.current_node(guide).id)["ended"]["escalated"], json!(2));
+    let first = &resolved.answers()[0];
+    let answer = &guide.nodes[first.node].options[first.option].id;
+    let edge = stats["guides"][0]["edges"].as_array().unwrap().iter().find(|e| e["node"] == json!(&*guide.start) && e["answer"] == json!(&**answer)).cloned();
+    assert!(edge.is_some_and(|e| e["walks"].as_u64().unwrap() >= 3), "{stats}");
+    let keyed = |list: &str| -> Vec<(String, u64)> {
+        stats["guides"][0][list].as_array().unwrap().iter().map(|k| (k["key"].as_str().unwrap().to_owned(), k["outcomes"]["walks"].as_u64().unwrap())).collect()
+    };
+    assert_eq!(keyed("languages"), [("en".to_owned(), 1), ("id".to_owned(), 5)], "{stats}");
+    assert_eq!(keyed("embeddings"), [("app".to_owned(), 1), ("web".to_owned(), 5)], "{stats}");
+    let versions = stats["guides"][0]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0]["version"], json!(&*catalog.version));
+
+    // Forgeries: every field broken in turn, a few hundred in all.
+    let base = walk_report(guide, &resolved, "placeholder-nonce-000000");
+    let mut forged: Vec<String> = Vec::new();
+    let variants: Vec<(&str, Value)> = vec![
+        ("step", json!("/login/no_such_node")),
+        ("step", json!("/no_such_guide/start")),
+        ("step", json!(format!("/login/{}?a=nowhere.yes", resolved.current_node(guide).id))),
+        ("step", json!(format!("{}&lang=en", base["step"].as_str().unwrap()))),
+        ("step", json!("/")),
+        ("step", json!("/check")),
+        ("step", json!("javascript:alert(1)")),
+        ("step", json!("/login/".to_owned() + &"x".repeat(3000))),
+        ("step", json!(42)),
+        ("outcome", json!("escalated")),
+        ("outcome", json!("left")),
+        ("outcome", json!("exploded")),
+        ("delivered", json!(true)),
+        ("delivered", json!("yes")),
+        ("version", json!("0000000000")),
+        ("version", json!("")),
+        ("lang", json!("fr")),
+        ("embedding", json!("tv")),
+        ("day", json!("2999-01-01")),
+        ("day", json!("2020-01-01")),
+        ("day", json!("kemarin")),
+        ("nonce", json!("short")),
+        ("nonce", json!("has spaces and <tags> in it")),
+        ("nonce", json!(null)),
+        ("name", json!("Siti Rahayu")),
+        ("nik", json!("3201014507900003")),
+    ];
+    for (i, (field, value)) in variants.iter().enumerate() {
+        for n in 0..8 {
+            let mut r = base.clone();
+            r[*field] = value.clone();
+            if *field != "nonce" {
+                r["nonce"] = json!(format!("forged-report-{i:03}-{n:03}-xyz"));
+            }
+            forged.push(r.to_string());
+        }
+    }
+    let mut missing = base.clone();
+    missing.as_object_mut().unwrap().remove("step");
+    forged.push(missing.to_string());
+    // Not JSON, or not an object.
+    for body in ["", "{", "null", "[]", "\"step\"", "{\"step\":\"/login\"}", "\u{0}\u{1}", &"{".repeat(10_000)] {
+        forged.push(body.to_owned());
+    }
+    assert!(forged.len() >= 200);
+    for body in &forged {
+        let status = post_walk(s, body).await;
+        assert!(status.is_client_error(), "a forged report was answered {status}: {}", &body[..body.len().min(200)]);
+    }
+    // Too large for a report.
+    let huge = client().post(s.url("/api/v1/walks")).body(vec![b' '; 64 * 1024]).send().await.unwrap().status();
+    assert_eq!(huge, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(walk_stats(s).await, stats, "forged reports changed the counts");
+
+    // A step page drawn counts as a page of its node; one fetched ahead by the browser does not.
+    let page = jmo_guide::link::Link::to_step(guide, &resolved).encode();
+    assert_eq!(client().get(s.url(&page)).send().await.unwrap().status(), StatusCode::OK);
+    client().get(s.url(&page)).header("sec-purpose", "prefetch").send().await.unwrap();
+    let after = walk_stats(s).await;
+    assert_eq!(after["guides"][0]["total"]["pages"], json!(1), "{after}");
+    assert_eq!(after["guides"][0]["total"]["walks"], json!(6), "a page is not a walk");
+    let ended = after["guides"][0]["nodes"].as_array().unwrap().iter().find(|n| n["node"] == json!(&*resolved.current_node(guide).id)).cloned().unwrap();
+    assert_eq!(ended["ended"]["pages"], json!(1));
+
+    // Staff only.
+    let res = client().get(s.url("/api/v1/staff/walks")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = client().get(s.url("/api/v1/staff/walks?from=2026-13-01")).bearer_auth(STAFF_TOKEN).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
