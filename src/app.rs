@@ -3,7 +3,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::{header, not_found, start_screen, step_page, FormSlot};
 use crate::content::ui;
-use crate::hooks::{use_address, use_carried_over, use_content_download, use_focus_heading, use_host};
+use crate::hooks::{use_address, use_carried_over, use_content_download, use_focus_heading, use_shown};
 use crate::state::{drawable, Action, Opening, Screen, State, CHECK_PAGE};
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +23,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     use_carried_over();
     use_content_download(&state);
-    use_host(&state);
+    use_shown(&state);
     use_focus_heading(state.transitions);
     let t = ui(state.lang);
     let in_guide = matches!(state.screen, Screen::Step { .. });

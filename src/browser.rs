@@ -13,6 +13,10 @@ extern "C" {
     /// The names of the items in `localStorage`, a line each.
     #[wasm_bindgen(js_name = storedNames)]
     fn stored_names() -> String;
+    /// What is on screen, for the host and the walk's report (`hooks/use_shown.rs`): the step's
+    /// link without language or embedding (`""` off a guide), how a walk ending there ends
+    /// (`resolved`, `escalated`, `left`), the content version, the language.
+    pub fn shown(step: &str, outcome: &str, version: &str, lang: &str);
 }
 
 const LANG_KEY: &str = "jmo.lang";

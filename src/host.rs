@@ -7,9 +7,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/on_demand.js")]
 extern "C" {
-    /// What is on screen: the step's guide and node ids (empty on other screens), and whether it
-    /// is a resolution. The first call tells the host the widget is ready.
-    pub fn show(guide: &str, node: &str, resolved: bool);
     /// Asks the host to close the widget.
     pub fn close();
 }

@@ -35,7 +35,6 @@ export function mount(k, e, c, g, l, f, r) {
 const hosted = w.parent != w || w.JmoHost || w.webkit?.messageHandlers?.jmoHost;
 let p;
 const host = () => p = p || import(url("host.js"));
-export function show(g, n, r) { hosted && host().then(x => x.show(g, n, r), () => {}) }
 export function close() { hosted && host().then(x => x.close(), () => {}) }
 
 // Taking over the server's page (src/take_over.rs): what the participant did on it — the focused
@@ -73,3 +72,42 @@ export const copy = t => (navigator.clipboard ? navigator.clipboard.writeText(t)
 // The names of the items in localStorage, a line each (none where storage throws): the outbox's
 // rule (src/browser.rs `has_stored_complaints`) tells from them whether complaints are kept.
 export const storedNames = () => { try { return Object.keys(localStorage).join("\n") } catch (e) { return "" } };
+
+// What is on screen (src/hooks/use_shown.rs): the step's link without language or embedding
+// (`s`, ids only; "" off a guide), how a walk that ends there ends (`o`), the content version,
+// the language. The host hears of the guide, the node and whether it is a resolution (the
+// first call tells it the widget is ready); the walk's report follows the walk.
+export function shown(s, o, v, g) {
+  const [, gd = "", n = ""] = s.split("?")[0].split("/");
+  hosted && host().then(x => x.show(gd, n, o == "resolved"), () => {});
+  if (s == at) return wk && (wk.lang = g);
+  at = s;
+  wk && wk.step.split(/[/?]/)[1] != gd && end();
+  if (s && crypto.randomUUID) {
+    wk = wk || { version: v, embedding: w.JmoHost || w.webkit?.messageHandlers?.jmoHost ? "app" : w.parent != w ? "embed" : "web", delivered: !1, nonce: crypto.randomUUID() };
+    Object.assign(wk, { step: s, outcome: o, lang: g, day: new Date(Date.now() + 252e5).toISOString().slice(0, 10) });
+    o == "resolved" && end();
+  }
+}
+// The walk's one anonymous report (docs/learning.md): where it ended, how, the language, the
+// embedding, the day in Jakarta and a random nonce — nothing else. Sent on a resolution, on a
+// delivered complaint at an escalation, on leaving the guide or the page. Kept on the device
+// (`Q`) until the server has it, and while the page is hidden (a phone may kill it then); kept
+// ones go on the next visit or when back online. The server counts a nonce once.
+let wk, at;
+const Q = "jmo.walk-reports", api = url("api/v1/walks"), json = JSON.stringify,
+  stash = f => { try { const q = JSON.parse(localStorage[Q] || "[]"); f(q); q[0] ? localStorage[Q] = json(q) : localStorage.removeItem(Q) } catch (e) {} },
+  unstash = r => stash(q => q.splice(q.findIndex(x => x.nonce == r.nonce) >>> 0, 1)),
+  post = r => fetch(api, { method: "POST", body: json(r), keepalive: !0 }).then(a => a.status < 500 && a.status != 429 && unstash(r), () => {}),
+  // `h`: the page is going away, so no answer will be heard: a beacon, trusted when online.
+  end = h => {
+    const r = wk;
+    wk = 0;
+    r && (unstash(r), stash(q => q.push(r)), h && navigator.onLine && navigator.sendBeacon(api, json(r)) ? unstash(r) : post(r));
+  },
+  sendKept = () => stash(q => q.map(r => r.nonce != wk?.nonce && post(r)));
+w.addEventListener("jmo-delivered", () => wk?.outcome == "escalated" && (wk.delivered = !0, end()));
+w.addEventListener("pagehide", () => end(1));
+d.addEventListener("visibilitychange", () => wk && (unstash(wk), d.hidden && stash(q => q.push(wk))));
+w.addEventListener("online", sendKept);
+idle().then(sendKept);

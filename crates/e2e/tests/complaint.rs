@@ -15,6 +15,8 @@
 //!  - "Check my complaint" finds the status by ticket and last 4 digits, and not otherwise.
 //!  - A disruption for the guide's family shows on the form, which still files.
 //!  - Two tabs sending and removing complaints at the same moment lose none and bring none back.
+//!  - Each walk — resolved, left midway, escalated with its complaint delivered, resolved while
+//!    the server is unreachable — leaves exactly one anonymous report, which staff see counted.
 //!
 //! Needs dist/ (or `JMO_DIST`) with the form module, and Chromium.
 
@@ -183,9 +185,21 @@ async fn form_shows(page: &Page) {
 /// Opens the start screen and walks `walk` through `guide` by clicking the guide and each
 /// answer, as a participant would; ends on the escalation with its form loaded.
 async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
+    click_through(rig, guide, walk).await;
+    form_shows(&rig.page).await;
+}
+
+/// Opens the start screen and walks `walk` through `guide` by clicking the guide and each
+/// answer; ends when the step the walk leads to is on screen.
+async fn click_through(rig: &Rig, guide: &Guide, walk: &Walk) {
+    load(&rig.page, &rig.url("/")).await.unwrap();
+    click_on_from_start(rig, guide, walk).await;
+}
+
+/// [`click_through`] from the start screen already on screen: in-page only.
+async fn click_on_from_start(rig: &Rig, guide: &Guide, walk: &Walk) {
     let page = &rig.page;
     let lang = Language::Id;
-    load(page, &rig.url("/")).await.unwrap();
     heading_is(page, rig.content.catalog.start.title.get(lang), "the start screen").await;
     let href = Link { guide: Some(guide.id.to_string()), ..Link::start() }.with_lang(Some(lang)).encode();
     let link = format!("a.choice[href={}]", js_str(&href));
@@ -201,8 +215,7 @@ async fn walk_by_clicking(rig: &Rig, guide: &Guide, walk: &Walk) {
         click(page, &format!("a.choice[data-option={}]", js_str(&option.id))).await.unwrap_or_else(|e| panic!("{}: {e}", node.id));
         at = at.choose_index(guide, answer.option).unwrap();
     }
-    heading_is(page, at.current_node(guide).title.get(lang), "the escalation").await;
-    form_shows(page).await;
+    heading_is(page, at.current_node(guide).title.get(lang), &format!("the step {}", at.current_node(guide).id)).await;
 }
 
 /// Opens the escalation at the end of `walk` by its link (a new page load).
@@ -965,5 +978,113 @@ async fn a_disruption_for_the_guides_family_shows_on_the_form_which_still_files(
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].ticket, ticket);
         assert_eq!(rows[0].payload["client"]["language"], json!("en"));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What walks report (docs/learning.md)
+
+/// The walk reports the proxy saw, in order: `(body as JSON, status the browser got)`.
+fn walk_reports(rig: &Rig) -> Vec<(Value, Option<u16>)> {
+    rig.proxy
+        .seen()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/v1/walks")
+        .map(|r| (serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("a walk report is not JSON ({e}): {:?}", String::from_utf8_lossy(&r.body))), r.status))
+        .collect()
+}
+
+/// Waits until `n` distinct walk reports (by nonce) were counted (answered 202), and returns
+/// the last one counted.
+async fn counted_reports(rig: &Rig, n: usize, what: &str) -> Value {
+    let counted = |seen: &[SeenRequest]| {
+        let mut nonces: Vec<String> = seen
+            .iter()
+            .filter(|r| r.path == "/api/v1/walks" && r.status == Some(202))
+            .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok()?["nonce"].as_str().map(str::to_owned))
+            .collect();
+        nonces.dedup();
+        nonces.len()
+    };
+    rig.proxy.wait_until(what, |seen| counted(seen) >= n).await.unwrap_or_else(|e| panic!("{e}\nreports seen: {:?}", walk_reports(rig)));
+    let all = walk_reports(rig);
+    assert_eq!(counted(&rig.proxy.seen()), n, "more walk reports than walks: {all:?}");
+    all.into_iter().rev().find(|(_, status)| *status == Some(202)).unwrap().0
+}
+
+fn assert_report(report: &Value, guide: &Guide, walk: &Walk, outcome: &str, delivered: bool) {
+    let mut fields: Vec<&str> = report.as_object().expect("a report is an object").keys().map(String::as_str).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["day", "delivered", "embedding", "lang", "nonce", "outcome", "step", "version"], "{report}");
+    assert_eq!(report["step"], json!(Link::to_step(guide, walk).encode()), "{report}");
+    assert_eq!((&report["outcome"], &report["delivered"], &report["embedding"], &report["lang"]), (&json!(outcome), &json!(delivered), &json!("web"), &json!("id")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_walk_leaves_one_anonymous_report_and_the_counts_add_up() {
+    scenario!(|rig| {
+        let guide = rig.content.catalog.guide("login").unwrap();
+        let to_resolution = walks_to_outcomes(guide).into_iter().find(|w| matches!(w.current_node(guide).kind, NodeKind::Resolved)).expect("login has a resolution");
+        let (_, to_escalation) = escalation_walk(rig.content, "login", 2, |_| true);
+        let midway = Walk::start(guide).choose_index(guide, to_escalation.answers()[0].option).unwrap();
+        assert!(!midway.current_node(guide).kind.is_outcome());
+
+        // Resolved: reported as soon as the resolution shows.
+        click_through(&rig, guide, &to_resolution).await;
+        let report = counted_reports(&rig, 1, "the resolved walk's report").await;
+        assert_report(&report, guide, &to_resolution, "resolved", false);
+
+        // Left midway: reported when the page goes.
+        click_through(&rig, guide, &midway).await;
+        load(&rig.page, &rig.url("/")).await.unwrap();
+        let report = counted_reports(&rig, 2, "the abandoned walk's report").await;
+        assert_report(&report, guide, &midway, "left", false);
+
+        // Escalated, and the complaint delivered.
+        walk_by_clicking(&rig, guide, &to_escalation).await;
+        fill(&rig.page, &SITI).await;
+        send(&rig.page).await;
+        delivered_ticket(&rig.page).await;
+        let report = counted_reports(&rig, 3, "the delivered walk's report").await;
+        assert_report(&report, guide, &to_escalation, "escalated", true);
+
+        // Resolved while the server cannot be reached: kept on the device, sent on the next visit.
+        load(&rig.page, &rig.url("/")).await.unwrap();
+        wait_guide_file(&rig.page, &guide.id, Language::Id).await.unwrap();
+        rig.stop_server();
+        click_on_from_start(&rig, guide, &to_resolution).await;
+        let kept = "localStorage.getItem('jmo.walk-reports') ?? ''";
+        wait_for(&rig.page, &format!("({kept}).includes('resolved')"), "the report kept on the device").await.unwrap();
+        rig.start_server();
+        load(&rig.page, &rig.url("/")).await.unwrap();
+        let report = counted_reports(&rig, 4, "the kept report, once the server is back").await;
+        assert_report(&report, guide, &to_resolution, "resolved", false);
+        wait_for(&rig.page, &format!("({kept}) === ''"), "the device to forget the delivered report").await.unwrap();
+
+        // Nothing the participant typed left the page in anything but the complaint itself.
+        let phone_digits: String = SITI.phone.chars().filter(char::is_ascii_digit).collect();
+        for request in rig.proxy.seen().iter().filter(|r| r.path != "/api/v1/complaints") {
+            let body = String::from_utf8_lossy(&request.body);
+            for personal in [SITI.name, SITI.nik, SITI.phone, &phone_digits, SITI.description, "Siti"] {
+                assert!(!body.contains(personal) && !request.path.contains(personal), "{} {} carries {personal:?}: {body}", request.method, request.path);
+            }
+        }
+
+        // The counts staff see are those walks.
+        let js = format!("fetch('/api/v1/staff/walks?guide=login', {{ headers: {{ 'Authorization': 'Bearer {STAFF_TOKEN}' }} }}).then(r => r.json())");
+        let stats = eval(&rig.page, &js).await.unwrap();
+        let total = &stats["guides"][0]["total"];
+        assert_eq!(
+            [&total["walks"], &total["resolved"], &total["escalated"], &total["delivered"], &total["left"]],
+            [&json!(4), &json!(2), &json!(1), &json!(1), &json!(1)],
+            "{stats}"
+        );
+        let deflection = total["deflection"].as_f64().unwrap();
+        assert!((deflection - 2.0 / 3.0).abs() < 1e-9, "deflection {deflection}");
+        let node = |id: &str| stats["guides"][0]["nodes"].as_array().unwrap().iter().find(|n| n["node"] == json!(id)).cloned().unwrap_or_else(|| panic!("no node {id}: {stats}"));
+        assert_eq!(node(&to_resolution.current_node(guide).id)["ended"]["resolved"], json!(2));
+        assert_eq!(node(&midway.current_node(guide).id)["ended"]["left"], json!(1));
+        assert_eq!(node(&to_escalation.current_node(guide).id)["ended"]["delivered"], json!(1));
+        assert_eq!(node(&guide.start)["visits"], json!(4), "every walk passed the first question");
     });
 }

@@ -38,6 +38,24 @@ const DEMO_WIDGET: &str = "http://127.0.0.1:8080";
 // Servers: the widget's real server with an embed configuration, and a tiny static host server.
 
 /// The widget's real server, with an embed configuration `env`.
+const STAFF_TOKEN: &str = "embed-test-staff-token-7f3a";
+
+/// The walks of `embedding` the server counted, once there are any (reports arrive on their own).
+async fn walks_by_embedding(widget: &Server, embedding: &str) -> serde_json::Value {
+    let auth = format!("Bearer {STAFF_TOKEN}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let answer = jmo_testkit::http::request(widget.addr, "GET", "/api/v1/staff/walks", &[("Authorization", &auth)], "", Duration::from_secs(5));
+        let stats: serde_json::Value = answer.ok().and_then(|a| serde_json::from_str(&a.body).ok()).unwrap_or_default();
+        let found = stats["guides"].as_array().into_iter().flatten().flat_map(|g| g["embeddings"].as_array().into_iter().flatten()).find(|e| e["key"] == embedding);
+        if let Some(found) = found {
+            return found["outcomes"].clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no walk counted as {embedding}: {stats}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn start_widget(dist: &Path, env: &[(&str, String)]) -> Server {
     env.iter().fold(Launch::new().widget_dir(dist), |launch, (k, v)| launch.env(k, v)).start()
 }
@@ -205,7 +223,7 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
     assert!(walks.len() >= 3, "want at least two moves, got {}", walks.len());
 
     let (hosts, pages) = host_server(1);
-    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone())]);
+    let mut widget = start_widget(&dist, &[("EMBED_ORIGINS", hosts[0].clone()), ("STAFF_TOKEN", STAFF_TOKEN.into())]);
     pages.lock().unwrap().insert("/demo-host.html".into(), demo_page(&widget.base));
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
@@ -246,6 +264,10 @@ async fn on_an_allowed_origin_the_frame_fits_each_step_and_the_host_hears_every_
         }
         let last = walks.last().unwrap().current_node(guide);
         wait_for(&page, "(window.jmoEvents || []).some(e => e.type === 'resolved')", "the host to hear the resolution").await.unwrap();
+
+        // The walk's report says it ran in a frame.
+        let embedded = walks_by_embedding(&widget, "embed").await;
+        assert_eq!((embedded["walks"].as_u64(), embedded["resolved"].as_u64()), (Some(1), Some(1)), "{embedded}");
 
         // ready, then each step in order, then the resolution: ids only.
         let mut expected = vec![serde_json::json!({"type": "ready", "detail": {}})];

@@ -13,8 +13,8 @@ fn Nothing() -> Html {
     Html::default()
 }
 
-/// Once per page: the form's stylesheet, delivered tickets reported to the host, and distinct
-/// Yew tree ids.
+/// Once per page: the form's stylesheet, delivered tickets reported to the host (and to the walk
+/// report), and distinct Yew tree ids.
 ///
 /// The widget's own Yew app (another wasm module, with its own counter) has tree id 1 and
 /// listens on an ancestor of every form element. Yew tells apps apart by that id, so a form app
@@ -24,7 +24,10 @@ pub fn prepare() {
     if PREPARED.with(|p| p.replace(true)) {
         return;
     }
-    crate::delivery::on_delivered(|receipt| crate::host::delivered(&receipt.ticket));
+    crate::delivery::on_delivered(|receipt| {
+        crate::host::delivered(&receipt.ticket);
+        walk_report_delivered();
+    });
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     for _ in 0..4 {
         if let Ok(detached) = document.create_element("div") {
@@ -98,4 +101,12 @@ pub fn server_check(root: &web_sys::Element) -> Option<crate::components::CheckS
 pub fn focused_in(root: &web_sys::Element) -> Option<String> {
     let active = web_sys::window()?.document()?.active_element()?;
     (root.contains(Some(&active)) && !active.id().is_empty()).then(|| active.id())
+}
+
+/// Tells the widget's walk report (`src/on_demand.js`) that the walk's complaint was delivered:
+/// an event with no detail, not even the ticket.
+fn walk_report_delivered() {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("jmo-delivered")) {
+        let _ = window.dispatch_event(&event);
+    }
 }

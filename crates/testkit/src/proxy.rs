@@ -104,7 +104,11 @@ pub struct SeenRequest {
     pub content_type: Option<String>,
     pub content_length: Option<u64>,
     pub idempotency_key: Option<String>,
+    /// The body as the client sent it.
+    pub body: Vec<u8>,
     pub outcome: Outcome,
+    /// The status of the answer the client got (none: no answer).
+    pub status: Option<u16>,
 }
 
 #[derive(Clone, Copy)]
@@ -292,7 +296,9 @@ fn handle(mut client: TcpStream, n: u64, shared: &Shared) {
         content_type: header(&head, "content-type"),
         content_length: header(&head, "content-length").and_then(|v| v.parse().ok()),
         idempotency_key: header(&head, "idempotency-key"),
+        body,
         outcome,
+        status: reply.as_deref().and_then(status_of),
     });
     shared.changed.notify_waiters();
     if let Some(delay) = delay {
@@ -327,6 +333,12 @@ fn forward(upstream: Option<SocketAddr>, method: &str, head: &str, body: &[u8], 
     let mut answer = Vec::new();
     server.read_to_end(&mut answer).map_err(|_| Outcome::CutOff)?;
     whole_answer(method, &answer).then_some(answer).ok_or(Outcome::CutOff)
+}
+
+/// The status code of an HTTP answer (`HTTP/1.1 202 Accepted` → 202).
+fn status_of(answer: &[u8]) -> Option<u16> {
+    let line = answer.split(|&b| b == b'\r').next()?;
+    std::str::from_utf8(line).ok()?.split(' ').nth(1)?.parse().ok()
 }
 
 /// True when `answer` is a whole HTTP answer (head, and all of its body when it has one).
