@@ -2,6 +2,7 @@
 //! (pinned versions, see ../shared/TOOLCHAIN.md), saying what it does, then does its work.
 
 mod dist;
+mod map;
 mod size;
 mod tasks;
 mod tools;
@@ -13,11 +14,12 @@ usage: cargo xtask <task>
 
   run            install what is missing, build the widget, serve it on http://127.0.0.1:8080 and open a browser
   test           install what is missing and run every test (native, PostgreSQL, headless Chromium, size budget)
-  bench          size report, intake server benchmark, speed on a phone profile, Lighthouse, 30 s of each fuzz target
+  bench          size report, intake, pages and walk-report server benchmarks, speed on a phone profile, Lighthouse, 30 s of each fuzz target
   bench lighthouse [--strict]
                  Lighthouse's mobile preset only (start page and a deep link against static pages)
   fuzz [SECONDS] run each fuzz target (fuzz/) for SECONDS (default 60)
   size           build the widget and print the size report only
+  map [GUIDE]    draw each guide (or GUIDE) as a graph from content/ with Graphviz: target/map/<guide>.svg
   check-content  check content/ and list every problem
   lock-content   add newly published guide and node ids to content/published.lock
   setup          only install what is missing
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS]".into()),
         },
         "size" => tasks::size(),
+        "map" => map::map(std::env::args().nth(2).as_deref()),
         "check-content" => tasks::check_content(),
         "lock-content" => tasks::lock_content(),
         "setup" => tools::setup_all(),

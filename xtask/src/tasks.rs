@@ -131,6 +131,10 @@ pub fn bench() -> Result<(), String> {
     let mut pages = cargo();
     pages.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "pages-bench"]);
     check(pages, "pages benchmark")?;
+    say("walk reports benchmark: 2,000 possible walks among 10,000 forged reports");
+    let mut walks = cargo();
+    walks.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "walks-bench"]);
+    check(walks, "walk reports benchmark")?;
     say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
     let mut speed = cargo();
     speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);

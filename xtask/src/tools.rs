@@ -176,6 +176,11 @@ pub fn browser() -> Result<(), String> {
     npm_package("axe-core", AXE_CORE_VERSION, "the accessibility audit's rules")
 }
 
+/// Graphviz's `dot`, which lays out the guides' maps (`cargo xtask map`, the workspace's).
+pub fn graphviz() -> Result<(), String> {
+    apt(&[("/usr/bin/dot", "graphviz")])
+}
+
 pub fn postgres() -> Result<(), String> {
     apt(&[("/usr/lib/postgresql/*/bin/postgres", "postgresql")])
 }
@@ -192,5 +197,6 @@ pub fn widget_build() -> Result<(), String> {
 pub fn setup_all() -> Result<(), String> {
     widget_build()?;
     browser()?;
+    graphviz()?;
     postgres()
 }

@@ -3,6 +3,7 @@
 //! - [`model`]: guides as plain data (nodes, options, outcomes), texts in Indonesian and English.
 //! - [`walk`]: the path state machine: answering, going back, changing an earlier answer.
 //! - [`link`]: the step-link codec (`#/login/otp_missing?a=what_happens.no_otp`) and opening a link.
+//! - [`map`]: a guide as a Graphviz graph, with the walks of a period drawn on it.
 //! - [`date`]: calendar arithmetic for date questions (days, working days, months elapsed).
 //! - [`pack`]: the flat text the guides travel in, one file per guide and language for the widget
 //!   (no parser in the wasm).
@@ -12,6 +13,7 @@
 
 pub mod date;
 pub mod link;
+pub mod map;
 pub mod model;
 pub mod pack;
 pub mod search;
