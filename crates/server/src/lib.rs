@@ -4,6 +4,7 @@
 //! `WIDGET_DIR`. [`start`] runs it in-process (tests, benchmark); the binary wraps it.
 
 mod access_log;
+pub mod accounts;
 pub mod app;
 mod body;
 pub mod client;
