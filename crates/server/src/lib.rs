@@ -147,6 +147,14 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
     Ok(Running { addr, store, shutdown: stop_tx, task })
 }
 
+/// The database as `config` names it, with the migrations applied and the data keys loaded, for
+/// tools that work on it without serving (`jmo-selfhelp-server staff …`): no resealing, purge
+/// or listening, which only [`start`] does.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    let keys = Arc::new(load_keys(&config.data_keys)?);
+    Store::open(&config.database_url, config.sqlite_synchronous_full, keys).await.map_err(StartError::Database)
+}
+
 fn retention_secs(config: &Config) -> i64 {
     (config.retention_days_after_resolution.min(100 * 365) as i64) * clock::DAY_SECS
 }
