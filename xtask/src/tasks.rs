@@ -30,12 +30,41 @@ pub fn run() -> Result<(), String> {
     }
     // Development: without DATA_KEY(_FILE) the server makes a data key beside its database.
     server.env("JMO_DEV", "1");
+    // The server's own default database, named here so that the hint below can give it.
+    let database_url = std::env::var("DATABASE_URL").ok();
+    if database_url.is_none() {
+        server.env("DATABASE_URL", default_database_url());
+    }
+    say_how_to_add_the_first_admin(database_url.is_some());
     let mut child = server.spawn().map_err(|e| format!("starting the server: {e}"))?;
     let url = format!("http://{addr}/");
     let opener = std::thread::spawn(move || open_when_listening(&addr, &url));
     let status = child.wait().map_err(|e| e.to_string())?;
     let _ = opener.join();
     if status.success() { Ok(()) } else { Err(format!("the server stopped ({status})")) }
+}
+
+/// Where the server built by `run` keeps its SQLite file by default: beside its binary.
+fn default_database_url() -> String {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        // Relative to where cargo was started, as cargo reads it.
+        Some(dir) => std::env::current_dir().unwrap_or_else(|_| root()).join(dir),
+        None => root().join("target"),
+    };
+    format!("sqlite://{}", target.join("server").join("jmo-selfhelp.db").display())
+}
+
+/// No account exists on a first run, and there is no default one: the command that makes the
+/// first admin, on the database this run serves (the server may keep running meanwhile).
+fn say_how_to_add_the_first_admin(own_database_url: bool) {
+    // A DATABASE_URL of the caller's own is inherited by the command, and may hold a password.
+    let database = if own_database_url { String::new() } else { format!("DATABASE_URL='{}' ", default_database_url()) };
+    say(&format!(
+        "first run? There is no default staff account or password: create the first admin (it asks for the password \
+         twice), in another terminal while this one serves if you like:\n    {database}JMO_DEV=1 cargo run --quiet \
+         --profile server -p jmo-selfhelp-server -- staff add admin --name \"Administrator\" --role admin\n    \
+         (`… -- staff list` shows the accounts)"
+    ));
 }
 
 fn open_when_listening(addr: &str, url: &str) {

@@ -4,6 +4,7 @@
 //! `WIDGET_DIR`. [`start`] runs it in-process (tests, benchmark); the binary wraps it.
 
 mod access_log;
+pub mod accounts;
 pub mod app;
 mod body;
 pub mod client;
@@ -147,6 +148,14 @@ pub async fn start(config: Config, shutdown: impl std::future::Future<Output = (
     };
     let task = tokio::spawn(serve::serve(listener, router, conn_limits, signal));
     Ok(Running { addr, store, shutdown: stop_tx, task })
+}
+
+/// The database as `config` names it, with the migrations applied and the data keys loaded, for
+/// tools that work on it without serving (`jmo-selfhelp-server staff …`): no resealing, purge
+/// or listening, which only [`start`] does.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    let keys = Arc::new(load_keys(&config.data_keys)?);
+    Store::open(&config.database_url, config.sqlite_synchronous_full, keys).await.map_err(StartError::Database)
 }
 
 fn retention_secs(config: &Config) -> i64 {

@@ -95,7 +95,8 @@ impl SealedComplaint {
 
 /// Who did what, for `audit_events` (never a copy of personal data).
 pub struct Audit<'a> {
-    /// `staff-token` for the shared staff token; `retention` for the automatic erasure.
+    /// `staff-token` for the shared staff token; `retention` for the automatic erasure; `cli`
+    /// for a change made with `jmo-selfhelp-server staff …`.
     pub actor: &'a str,
     pub action: &'a str,
     pub client_ip: Option<String>,
@@ -108,6 +109,7 @@ fn migrator() -> Migrator {
         migration(2, "personal data at rest", include_str!("../migrations/0002_personal_data_at_rest.sql")),
         migration(3, "abuse", include_str!("../migrations/0003_abuse.sql")),
         migration(4, "walks", include_str!("../migrations/0004_walks.sql")),
+        migration(5, "staff accounts", include_str!("../migrations/0005_staff_accounts.sql")),
     ])
 }
 
@@ -645,13 +647,30 @@ fn decode_error(e: OpenError) -> DbError {
 
 /// Appends to `audit_events` (the table is only ever inserted into).
 pub async fn insert_audit(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: Timestamp, audit: &Audit<'_>, ticket: Option<&str>) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO audit_events (id, at, actor, action, ticket, client_ip) VALUES ($1, $2, $3, $4, $5, $6)")
+    insert_audit_event(tx, now, audit, ticket, None).await
+}
+
+/// [`insert_audit`] for a change to a staff account, named by its id (never its username, and
+/// never a password or hash).
+pub async fn insert_staff_audit(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: Timestamp, audit: &Audit<'_>, staff_account: &str) -> Result<(), DbError> {
+    insert_audit_event(tx, now, audit, None, Some(staff_account)).await
+}
+
+async fn insert_audit_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: Timestamp,
+    audit: &Audit<'_>,
+    ticket: Option<&str>,
+    staff_account: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO audit_events (id, at, actor, action, ticket, client_ip, staff_account) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(uuid::Uuid::new_v4().hyphenated().to_string())
         .bind(now.unix())
         .bind(audit.actor)
         .bind(audit.action)
         .bind(ticket)
         .bind(audit.client_ip.as_deref())
+        .bind(staff_account)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -39,4 +39,6 @@ async fn api_scenarios_on_postgres() {
     scenarios::survives_kill9(&pg.database()).await;
     let s = std::sync::Arc::new(Server::start(&pg.database(), &[]));
     scenarios::concurrent_writers_never_refuse_a_complaint(s, 120).await;
+    // The staff accounts' statements on PostgreSQL, through the CLI.
+    support::staff::account_changes(&pg.database()).await;
 }

@@ -4,7 +4,8 @@
 //!   caller's cargo, target folder and profile when its path is not given), on a free loopback
 //!   port or a given address, with its logs captured; killed (`kill -9`), stopped (SIGTERM) and
 //!   restarted on the same address and database; or run expecting it to refuse its
-//!   configuration (`Launch::refused`: exit code and output).
+//!   configuration (`Launch::refused`: exit code and output); or run once as a command with
+//!   arguments and standard input (`Launch::run`, e.g. `staff add`).
 //! - [`proxy`]: a loopback HTTP proxy in front of it that records every request and injects
 //!   faults into complaints — scripted one at a time or drawn at random from a seed.
 //! - [`postgres`]: a throwaway PostgreSQL server on loopback.
@@ -29,4 +30,4 @@ pub const DATA_KEY: &str = "5e5f0d2c8a4b7e1f9c3d6a0b2e4f8c1d7a9b3e5f0c2d4a6b8e1f
 pub use db::{stored_complaints, StoredAttachment, StoredComplaint};
 pub use postgres::Postgres;
 pub use proxy::{Fault, FaultProxy, Outcome, RandomFaults, SeenRequest};
-pub use server::{free_addr, Launch, Server};
+pub use server::{free_addr, Finished, Launch, Server};

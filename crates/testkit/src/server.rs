@@ -1,6 +1,6 @@
 //! The real `jmo-selfhelp-server` binary as a child process on loopback: only the variables it
 //! is given (the environment is cleared), its JSON logs (stdout and stderr) captured, started
-//! once it logs `listening`.
+//! once it logs `listening` — or run once with arguments and standard input (`Launch::run`).
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -133,6 +133,47 @@ impl Launch {
         (out.status.code(), logs)
     }
 
+    /// Runs the binary once with `args` (a subcommand such as `staff list`), `stdin` written to
+    /// its standard input and then closed, and waits for it to exit (30 s at most, then it is
+    /// killed and this panics). The environment is the launch's, as for [`Launch::start`]; give
+    /// the database with [`Launch::database`] (without one, a fresh file is used and deleted).
+    pub fn run(mut self, args: &[&str], stdin: &str) -> Finished {
+        use std::io::{Read, Write};
+        let _db = self.default_database();
+        let bin = self.binary.clone().unwrap_or_else(binary);
+        let mut cmd = command(&self, &bin);
+        cmd.args(args).stdin(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+        let mut input = child.stdin.take().expect("piped stdin");
+        let stdin = stdin.to_owned();
+        // Written on threads, so that neither side blocks on a full pipe.
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(stdin.as_bytes());
+        });
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+        let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let timed_out = matches!(child.try_wait(), Ok(None));
+        if timed_out {
+            let _ = child.kill();
+        }
+        let status = child.wait().expect("the command's exit status");
+        let _ = writer.join();
+        let finished = Finished { code: status.code(), stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() };
+        assert!(!timed_out, "{} {args:?} still ran after 30 s; it printed:\n{}", bin.display(), finished.output());
+        finished
+    }
+
     /// A new SQLite file in a temporary folder when no database was given.
     fn default_database(&mut self) -> Option<tempfile::TempDir> {
         if self.database_url.is_some() || self.unset.iter().any(|k| k == "DATABASE_URL") {
@@ -150,6 +191,22 @@ impl Launch {
         let logs = Arc::new(Mutex::new(String::new()));
         let (child, addr, readers) = spawn(&self, &logs);
         Server { child: Some(child), readers, addr, base: format!("http://{addr}"), database_url, logs, launch: self, _db: db }
+    }
+}
+
+/// What a one-shot run ([`Launch::run`]) left: its exit code (`None` when a signal ended it) and
+/// what it printed.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// Standard output, then standard error.
+    pub fn output(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
     }
 }
 

@@ -66,3 +66,15 @@ fn random_faults_are_the_same_for_the_same_seed() {
         assert!(first.contains(&outcome), "no {outcome:?} in {first:?}");
     }
 }
+
+#[test]
+fn a_one_shot_run_gets_its_arguments_and_stdin_and_reports_its_exit() {
+    let version = Launch::new().run(&["--version"], "");
+    assert_eq!(version.code, Some(0), "{}", version.output());
+    assert!(version.stdout.starts_with("jmo-selfhelp-server "), "{}", version.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("jmo.db").display());
+    let weak = Launch::new().database(&url).run(&["staff", "add", "kit", "--name", "Kit", "--role", "admin"], "password123456\n");
+    assert_eq!(weak.code, Some(1), "{}", weak.output());
+    assert!(weak.stderr.contains("password_too_weak"), "{}", weak.stderr);
+}

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod scenarios;
+pub mod staff;
 
 pub use jmo_testkit::Launch;
 use serde_json::{json, Value};
