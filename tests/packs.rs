@@ -24,8 +24,14 @@ thread_local! {
     static OFFLINE: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The guide files asked for (not the walk reports, which go to `/api/v1/walks`).
 fn requests() -> Vec<(String, bool)> {
-    REQUESTS.with(|r| r.borrow().clone())
+    REQUESTS.with(|r| r.borrow().iter().filter(|(file, _)| file != "walks").cloned().collect())
+}
+
+/// How many walk reports the widget tried to send.
+fn walk_reports() -> usize {
+    REQUESTS.with(|r| r.borrow().iter().filter(|(file, _)| file == "walks").count())
 }
 
 /// `fetch` answering with build.rs's files, or failing like a network that is gone.
@@ -104,4 +110,8 @@ async fn a_deep_link_waits_for_its_own_guide_only_and_the_others_follow_in_the_b
         }
     }
     assert_eq!(requests().len(), every.len(), "nothing more was fetched");
+    // Each guide left for another ended a walk; offline, its report waits on the device.
+    assert!(walk_reports() > 0, "no walk was reported");
+    let kept = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("jmo.walk-reports").unwrap().unwrap_or_default();
+    assert!(kept.contains("\"outcome\":\"left\""), "the reports that could not be sent are not kept: {kept:?}");
 }
