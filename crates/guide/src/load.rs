@@ -391,6 +391,8 @@ pub fn parse_ui(source: &str) -> Result<(Texts, Texts), Vec<Problem>> {
 }
 
 pub const FORM_FILE: &str = "content/form.toml";
+/// The workspace's texts (crates/workspace).
+pub const WORKSPACE_FILE: &str = "content/workspace.toml";
 
 /// The complaint form's texts (`content/form.toml`), compiled into crates/form by its build script.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -413,26 +415,31 @@ pub struct ErrorText {
 /// `form.toml`: `[text.<key>]` tables with `id` and `en`, checked as `ui.toml`'s are, and
 /// `[error.<code>]` / `[error."<field>".<code>]` tables with `id` and `en`.
 pub fn parse_form(source: &str) -> Result<FormTexts, Vec<Problem>> {
-    let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(FORM_FILE, e))?;
+    parse_texts(FORM_FILE, source)
+}
+
+/// A file of texts laid out as `form.toml` is (`workspace.toml` too), named `file` in problems.
+pub fn parse_texts(file: &str, source: &str) -> Result<FormTexts, Vec<Problem>> {
+    let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(file, e))?;
     let mut problems = Vec::new();
     let mut form = FormTexts::default();
-    let report = |node: String, message: &str| Problem { file: FORM_FILE.into(), node: Some(node), message: message.into() };
+    let report = |node: String, message: &str| Problem { file: file.into(), node: Some(node), message: message.into() };
     for (section, value) in raw {
         match (section.as_str(), value) {
-            ("text", toml::Value::Table(table)) => parse_text_group(FORM_FILE, "text.", table, &mut form.texts, &mut problems),
+            ("text", toml::Value::Table(table)) => parse_text_group(file, "text.", table, &mut form.texts, &mut problems),
             ("error", toml::Value::Table(table)) => {
                 for (key, value) in table {
                     match value {
                         // `[error.<code>]`: the code's text, for any field.
                         toml::Value::Table(t) if t.contains_key("id") || t.contains_key("en") => {
-                            if let Some(text) = parse_text(FORM_FILE, &format!("error.{key}"), toml::Value::Table(t), &mut problems) {
+                            if let Some(text) = parse_text(file, &format!("error.{key}"), toml::Value::Table(t), &mut problems) {
                                 form.errors.push(ErrorText { field: None, code: key, text });
                             }
                         }
                         // `[error."<field>".<code>]`: one field's texts.
                         toml::Value::Table(codes) => {
                             for (code, value) in codes {
-                                if let Some(text) = parse_text(FORM_FILE, &format!("error.\"{key}\".{code}"), value, &mut problems) {
+                                if let Some(text) = parse_text(file, &format!("error.\"{key}\".{code}"), value, &mut problems) {
                                     form.errors.push(ErrorText { field: Some(key.clone()), code, text });
                                 }
                             }

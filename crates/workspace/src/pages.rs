@@ -1,0 +1,351 @@
+//! The pages: a [`Page`] says what one shows, [`render`] draws it as a whole HTML document with
+//! the small components below (the frame every page shares, the sign-in form, the queue).
+
+use jmo_contract::{Date, Language};
+use yew::prelude::*;
+
+use crate::texts::{error_text, texts, Texts};
+
+/// What a page shows; the server decides which, and answers with its status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Page {
+    /// The sign-in form, with what refused the last try or a note (signed out, session ended),
+    /// and the username typed (never the password).
+    SignIn { notice: Option<LoginNotice>, username: String },
+    /// The queue of complaints not yet resolved, nearest first-response deadline first.
+    Queue { badge: Badge, csrf: String, rows: Vec<QueueRow> },
+}
+
+/// Why the sign-in form is shown again, or a note above it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginNotice {
+    /// A refusal: its code in content/workspace.toml's `[error]`, and the `{time}` a lock ends
+    /// (Unix seconds) when it is one.
+    Refused { code: &'static str, until: Option<i64> },
+    SignedOut,
+    SessionEnded,
+}
+
+/// Who is signed in, shown in every page's bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Badge {
+    pub name: String,
+    /// `agent`, `supervisor` or `admin`.
+    pub role: &'static str,
+}
+
+/// One complaint in the queue: ids, codes and times only (no personal data).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRow {
+    pub ticket: String,
+    /// The contract's codes: `login`, `kpj_mismatch`…; `received`, `in_progress`…
+    pub category: String,
+    pub status: String,
+    /// Unix seconds.
+    pub received_at: i64,
+    pub response_due_at: i64,
+}
+
+/// The whole document of `page` in `lang`, at the time `now` (Unix seconds: what is overdue).
+pub async fn render(lang: Language, now: i64, page: Page) -> String {
+    let t = texts(lang);
+    let title = match &page {
+        Page::SignIn { notice: Some(LoginNotice::Refused { .. }), .. } => format!("{} – {}", t.error_summary_title, t.app_name),
+        Page::SignIn { .. } => format!("{} – {}", t.sign_in_title, t.app_name),
+        Page::Queue { .. } => format!("{} – {}", t.queue_title, t.app_name),
+    };
+    let body = yew::ServerRenderer::<PageView>::with_props(move || PageProps { lang, now, page }).hydratable(false).render().await;
+    format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\"></head><body>{body}</body></html>",
+        lang.as_str(),
+        escape(&title)
+    )
+}
+
+/// Where the server serves [`STYLESHEET`].
+pub const STYLESHEET_PATH: &str = "/staff/workspace.css";
+/// The workspace's styles.
+pub const STYLESHEET: &str = include_str!("workspace.css");
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    lang: Language,
+    now: i64,
+    page: Page,
+}
+
+#[function_component]
+fn PageView(props: &PageProps) -> Html {
+    let lang = props.lang;
+    match &props.page {
+        Page::SignIn { notice, username } => html! {
+            <Frame {lang} here="/staff/login">
+                <SignIn {lang} notice={notice.clone()} username={username.clone()} />
+            </Frame>
+        },
+        Page::Queue { badge, csrf, rows } => html! {
+            <Frame {lang} here="/staff" badge={badge.clone()} csrf={csrf.clone()}>
+                <Queue {lang} now={props.now} rows={rows.clone()} />
+            </Frame>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FrameProps {
+    lang: Language,
+    /// This page's path, for the language links.
+    here: AttrValue,
+    #[prop_or_default]
+    badge: Option<Badge>,
+    #[prop_or_default]
+    csrf: Option<String>,
+    children: Html,
+}
+
+/// What every page has: the skip link, the bar (name of the place, language, who is signed in
+/// and signing out), and the main content.
+#[function_component]
+fn Frame(props: &FrameProps) -> Html {
+    let t = texts(props.lang);
+    let lang_link = |lang: Language, name: &'static str| {
+        let current = (lang == props.lang).then_some("page");
+        html! {
+            <li><a href={format!("{}?lang={}", props.here, lang.as_str())} lang={lang.as_str()} hreflang={lang.as_str()} aria-current={current}>{ name }</a></li>
+        }
+    };
+    html! {
+        <>
+            <a class="skip" href="#main">{ t.skip_to_content }</a>
+            <header class="bar">
+                <p class="app-name">{ t.app_name }</p>
+                <nav class="langs" aria-label={t.language}>
+                    <ul>
+                        { lang_link(Language::Id, t.lang_id_name) }
+                        { lang_link(Language::En, t.lang_en_name) }
+                    </ul>
+                </nav>
+                if let (Some(badge), Some(csrf)) = (&props.badge, &props.csrf) {
+                    <div class="who">
+                        <p>{ t.signed_in_as.replace("{name}", &badge.name).replace("{role}", role_name(t, badge.role)) }</p>
+                        <form method="post" action={format!("/staff/logout?lang={}", props.lang.as_str())}>
+                            <input type="hidden" name="csrf" value={csrf.clone()} />
+                            <button type="submit" class="button secondary">{ t.sign_out_button }</button>
+                        </form>
+                    </div>
+                }
+            </header>
+            <main id="main" tabindex="-1">{ props.children.clone() }</main>
+        </>
+    }
+}
+
+fn role_name(t: &Texts, role: &str) -> &'static str {
+    match role {
+        "admin" => t.role_admin,
+        "supervisor" => t.role_supervisor,
+        _ => t.role_agent,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignInProps {
+    lang: Language,
+    notice: Option<LoginNotice>,
+    username: String,
+}
+
+/// The sign-in form: a plain form posted to the server; a refusal is announced above it and
+/// named in the fields it concerns.
+#[function_component]
+fn SignIn(props: &SignInProps) -> Html {
+    let (lang, t) = (props.lang, texts(props.lang));
+    let refused = match &props.notice {
+        Some(LoginNotice::Refused { code, until }) => {
+            let time = until.map(|u| clock_time(u, lang)).unwrap_or_default();
+            Some(error_text(code, lang).replace("{time}", &time))
+        }
+        _ => None,
+    };
+    let note = match &props.notice {
+        Some(LoginNotice::SignedOut) => Some(t.signed_out),
+        Some(LoginNotice::SessionEnded) => Some(t.session_ended),
+        _ => None,
+    };
+    let invalid = refused.is_some().then_some("true");
+    let described = refused.is_some().then_some("sign-in-error");
+    html! {
+        <div class="narrow">
+            <h1 id="page-title">{ t.sign_in_title }</h1>
+            if let Some(message) = &refused {
+                <div class="error-summary" role="alert" aria-labelledby="error-title">
+                    <h2 id="error-title">{ t.error_summary_title }</h2>
+                    <p id="sign-in-error">{ message.clone() }</p>
+                </div>
+            }
+            if let Some(note) = note {
+                <p class="note" role="status">{ note }</p>
+            }
+            <p>{ t.sign_in_intro }</p>
+            <form method="post" action={format!("/staff/login?lang={}", lang.as_str())} class="sign-in">
+                <div class="field">
+                    <label for="username">{ t.username_label }</label>
+                    <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false"
+                        required=true maxlength="64" value={props.username.clone()} aria-invalid={invalid} aria-describedby={described} />
+                </div>
+                <div class="field">
+                    <label for="password">{ t.password_label }</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required=true maxlength="256"
+                        aria-invalid={invalid} aria-describedby={described} />
+                </div>
+                <button type="submit" class="button">{ t.sign_in_button }</button>
+            </form>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct QueueProps {
+    lang: Language,
+    now: i64,
+    rows: Vec<QueueRow>,
+}
+
+/// The queue: a table with a caption, its header cells scoped, overdue rows marked in words
+/// (not by colour alone); it scrolls sideways on its own on a narrow screen.
+#[function_component]
+fn Queue(props: &QueueProps) -> Html {
+    let (lang, t) = (props.lang, texts(props.lang));
+    let overdue = props.rows.iter().filter(|r| r.response_due_at <= props.now).count();
+    let count = t.queue_count.replace("{n}", &props.rows.len().to_string()).replace("{overdue}", &overdue.to_string());
+    html! {
+        <>
+            <h1 id="page-title">{ t.queue_title }</h1>
+            if props.rows.is_empty() {
+                <p role="status">{ t.queue_empty }</p>
+            } else {
+                <p role="status">{ count }</p>
+                <div class="table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0">
+                    <table class="queue">
+                        <caption id="queue-caption">{ t.queue_caption }</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{ t.col_ticket }</th>
+                                <th scope="col">{ t.col_category }</th>
+                                <th scope="col">{ t.col_status }</th>
+                                <th scope="col">{ t.col_received }</th>
+                                <th scope="col">{ format!("{} ({})", t.col_due, t.time_zone) }</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            { for props.rows.iter().map(|row| {
+                                let late = row.response_due_at <= props.now;
+                                html! {
+                                    <tr class={classes!(late.then_some("overdue"))}>
+                                        <th scope="row" class="ticket">{ row.ticket.clone() }</th>
+                                        <td>{ category_name(t, &row.category) }</td>
+                                        <td>{ status_name(t, &row.status) }</td>
+                                        <td><time datetime={iso(row.received_at)}>{ date_time(row.received_at, lang) }</time></td>
+                                        <td>
+                                            <time datetime={iso(row.response_due_at)}>{ date_time(row.response_due_at, lang) }</time>
+                                            if late { {" "}<strong class="late">{ t.overdue }</strong> }
+                                        </td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </>
+    }
+}
+
+fn category_name<'a>(t: &'static Texts, code: &'a str) -> &'a str {
+    match code {
+        "login" => t.category_login,
+        "kpj_mismatch" => t.category_kpj_mismatch,
+        "balance" => t.category_balance,
+        "jht_claim" => t.category_jht_claim,
+        "other" => t.category_other,
+        other => other,
+    }
+}
+
+fn status_name<'a>(t: &'static Texts, code: &'a str) -> &'a str {
+    match code {
+        "received" => t.status_received,
+        "in_progress" => t.status_in_progress,
+        "resolved" => t.status_resolved,
+        other => other,
+    }
+}
+
+const WIB_SECS: i64 = 7 * 3600;
+
+/// `18.30` (Indonesian) or `18:30`, in Jakarta.
+fn clock_time(unix: i64, lang: Language) -> String {
+    let secs = (unix + WIB_SECS).rem_euclid(86_400);
+    let sep = if lang == Language::Id { '.' } else { ':' };
+    format!("{:02}{sep}{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+/// `2026-12-04 18.30`, in Jakarta (the column says so).
+fn date_time(unix: i64, lang: Language) -> String {
+    format!("{} {}", Date::in_jakarta(unix), clock_time(unix, lang))
+}
+
+/// RFC 3339 in UTC, for `<time datetime>`.
+fn iso(unix: i64) -> String {
+    jmo_contract::Timestamp(unix).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_jakartas_with_each_languages_separator() {
+        // 2026-12-04 11:30 UTC is 18:30 in Jakarta.
+        let t = 1_796_383_800;
+        assert_eq!(date_time(t, Language::Id), "2026-12-04 18.30");
+        assert_eq!(date_time(t, Language::En), "2026-12-04 18:30");
+        assert_eq!(clock_time(t + 6 * 3600, Language::En), "00:30", "past midnight in Jakarta");
+    }
+
+    #[test]
+    fn every_refusal_the_server_can_give_has_both_texts() {
+        for code in ["login_failed", "login_locked", "login_disabled", "login_missing", "rate_limited", "forged_request"] {
+            assert!(crate::texts::error_texts(code).is_some(), "content/workspace.toml has no [error.{code}]");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sign_in_page_labels_its_fields_and_announces_a_refusal() {
+        let page = Page::SignIn { notice: Some(LoginNotice::Refused { code: "login_locked", until: Some(1_796_383_800) }), username: "siti<x>".into() };
+        let html = render(Language::Id, 0, page).await;
+        assert!(html.starts_with("<!doctype html><html lang=\"id\">"), "{html}");
+        assert!(html.contains("<label for=\"username\">Nama pengguna</label>"), "{html}");
+        assert!(html.contains("autocomplete=\"current-password\""));
+        assert!(html.contains("role=\"alert\""));
+        assert!(html.contains("pukul 18.30 WIB"), "the lock's end in Jakarta time: {html}");
+        assert!(html.contains("value=\"siti&lt;x&gt;\""), "what was typed is escaped: {html}");
+        assert!(!html.contains("siti<x>"));
+    }
+
+    #[tokio::test]
+    async fn the_queue_marks_overdue_rows_in_words() {
+        let row = |ticket: &str, due: i64| QueueRow { ticket: ticket.into(), category: "login".into(), status: "received".into(), received_at: due - 86_400, response_due_at: due };
+        let page = Page::Queue { badge: Badge { name: "Budi".into(), role: "agent" }, csrf: "c".into(), rows: vec![row("JMO-A", 100), row("JMO-B", 10_000)] };
+        let html = render(Language::En, 5_000, page).await;
+        assert!(html.contains("2 complaints waiting, 1 of them overdue."), "{html}");
+        assert_eq!(html.matches("<strong class=\"late\">Overdue</strong>").count(), 1, "{html}");
+        assert!(html.contains("Signed in as Budi, agent"));
+        assert!(html.contains("<th scope=\"col\">Ticket</th>"));
+    }
+}
