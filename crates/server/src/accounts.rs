@@ -468,6 +468,18 @@ impl Store {
         row.map(|r| Ok((account_row(&r)?, StoredPassword(r.try_get("password_hash")?)))).transpose()
     }
 
+    /// The account with this id (a session's), without its password.
+    pub async fn staff_account_by_id(&self, id: &str) -> Result<Option<StaffAccount>, DbError> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, unit, failed_logins, locked_until, disabled_at, created_at, updated_at \
+             FROM staff_accounts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_row).transpose()
+    }
+
     /// The account may no longer sign in; its sessions end.
     pub async fn disable_staff_account(&self, username: &Username, now: Timestamp, by: ChangedBy<'_>) -> Result<(), StaffError> {
         let change = Change {

@@ -30,6 +30,7 @@ pub struct Limiters {
     pub lookups: IpLimit,
     pub uploads: IpLimit,
     pub walks: IpLimit,
+    pub sign_ins: IpLimit,
 }
 
 impl Limiters {
@@ -39,6 +40,7 @@ impl Limiters {
             lookups: IpLimit::per_minute(config.lookups_per_minute),
             uploads: IpLimit::per_minute(config.uploads_per_minute),
             walks: IpLimit::per_minute(config.walks_per_minute),
+            sign_ins: IpLimit::per_minute(config.staff_sign_ins_per_minute),
         }
     }
 
@@ -47,6 +49,7 @@ impl Limiters {
         self.lookups.forget_idle();
         self.uploads.forget_idle();
         self.walks.forget_idle();
+        self.sign_ins.forget_idle();
     }
 }
 
@@ -113,7 +116,8 @@ pub fn router(app: AppState, config: &Config, limiters: &Limiters) -> Router {
         .route("/api", any(fallback::not_found))
         .route("/api/{*rest}", any(fallback::not_found))
         .method_not_allowed_fallback(fallback::method_not_allowed)
-        .with_state(app.clone());
+        .with_state(app.clone())
+        .merge(crate::workspace::router(crate::workspace::Workspace { app: app.clone(), sign_ins: limiters.sign_ins.clone() }));
 
     let shell = Arc::new(Shell::load(&config.widget_dir).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the built index.html cannot hold pages; serving bare pages");

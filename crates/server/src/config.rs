@@ -16,6 +16,7 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ("LOOKUPS_PER_MINUTE", "20", "ticket status lookups per client IP; 0 disables the limit"),
     ("UPLOADS_PER_MINUTE", "20", "attachment uploads per client IP; 0 disables the limit"),
     ("WALKS_PER_MINUTE", "120", "anonymous walk reports per client IP (docs/learning.md); 0 disables the limit"),
+    ("STAFF_SIGN_INS_PER_MINUTE", "10", "workspace sign-in attempts per client IP; 0 disables the limit"),
     ("MAX_IN_FLIGHT", "1024", "requests handled at once; more are refused with 503 at once"),
     ("TRUSTED_PROXIES", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For is believed"),
     ("UPLOADS_IN_FLIGHT", "32", "attachment uploads handled at once (their own budget); more are refused with 503 at once"),
@@ -71,6 +72,8 @@ pub struct Config {
     pub uploads_per_minute: u32,
     /// Walk reports a minute per client address (many participants share a carrier's address).
     pub walks_per_minute: u32,
+    /// Staff sign-in attempts a minute per client address (the accounts lock on their own too).
+    pub staff_sign_ins_per_minute: u32,
     pub max_in_flight: usize,
     pub trusted_proxies: crate::client::TrustedProxies,
     pub uploads_in_flight: usize,
@@ -173,6 +176,7 @@ impl Config {
             lookups_per_minute: number("LOOKUPS_PER_MINUTE", 20)? as u32,
             uploads_per_minute: number("UPLOADS_PER_MINUTE", 20)? as u32,
             walks_per_minute: number("WALKS_PER_MINUTE", 120)? as u32,
+            staff_sign_ins_per_minute: number("STAFF_SIGN_INS_PER_MINUTE", 10)? as u32,
             max_in_flight: number("MAX_IN_FLIGHT", 1024)?.max(1) as usize,
             trusted_proxies: crate::client::TrustedProxies::parse(&var("TRUSTED_PROXIES").unwrap_or_default())?,
             uploads_in_flight: number("UPLOADS_IN_FLIGHT", 32)?.max(1) as usize,

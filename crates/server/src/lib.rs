@@ -23,6 +23,7 @@ pub mod state;
 pub mod store;
 pub mod walks;
 mod widget;
+pub mod workspace;
 
 pub use config::Config;
 
@@ -215,6 +216,9 @@ fn spawn_housekeeping(store: Store, limiters: app::Limiters, retention_secs: i64
                 }
                 if let Err(e) = store.purge_walk_nonces(pages::today()).await {
                     tracing::warn!(error = %e, "walk nonces not purged");
+                }
+                if let Err(e) = store.purge_staff_sessions(now).await {
+                    tracing::warn!(error = %e, "ended staff sessions not purged");
                 }
             }
         }

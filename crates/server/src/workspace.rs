@@ -1,0 +1,139 @@
+//! The agency's workspace at `/staff`, drawn by `jmo-workspace`'s Yew components: signing in
+//! and out ([`sign_in`]), sessions ([`session`]), and the queue. Pages are `no-store` (they name
+//! staff and complaints) and work as plain HTML forms; every POST must come from this server's
+//! own pages, and every change carries the session's CSRF token.
+
+pub mod session;
+pub mod sign_in;
+
+use crate::clock;
+use crate::limits::IpLimit;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use jmo_contract::Language;
+use jmo_workspace::{Badge, Page, QueueRow};
+use serde::Deserialize;
+use session::Session;
+use sqlx::Row;
+
+/// Complaints shown in the queue at most (the rest follow as they are resolved).
+pub const QUEUE_LIMIT: i64 = 500;
+
+/// What the workspace's handlers share.
+#[derive(Clone)]
+pub struct Workspace {
+    pub app: AppState,
+    /// Sign-in attempts per client address.
+    pub sign_ins: IpLimit,
+}
+
+pub fn router(workspace: Workspace) -> Router {
+    Router::new()
+        .route("/staff", get(queue))
+        .route("/staff/login", get(sign_in::form).post(sign_in::submit))
+        .route("/staff/logout", post(sign_in::sign_out))
+        .route(jmo_workspace::pages::STYLESHEET_PATH, get(stylesheet))
+        .with_state(workspace)
+}
+
+/// `?lang=en`: the page's language (Indonesian when absent or not one).
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    pub fn lang(&self) -> Language {
+        match self.lang.as_deref() {
+            Some("en") => Language::En,
+            _ => Language::Id,
+        }
+    }
+}
+
+/// A page as the answer: `no-store`, its language said.
+pub async fn page(status: StatusCode, lang: Language, page: Page) -> Response {
+    let html = jmo_workspace::render(lang, clock::now().unix(), page).await;
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.as_str()));
+    response
+}
+
+/// The signed-in member of staff, or the way to the sign-in page.
+pub async fn signed_in(app: &AppState, headers: &HeaderMap, lang: Language) -> Result<Session, Response> {
+    let to_sign_in = |ended: bool| {
+        let path = format!("/staff/login?lang={}{}", lang.as_str(), if ended { "&ended=1" } else { "" });
+        let mut response = Redirect::to(&path).into_response();
+        if ended {
+            response.headers_mut().insert(header::SET_COOKIE, session::cleared_cookie());
+        }
+        response
+    };
+    let Some(token) = session::token(headers) else { return Err(to_sign_in(false)) };
+    match app.store.staff_session(token, clock::now()).await {
+        Ok(Some(session)) => Ok(session),
+        Ok(None) => Err(to_sign_in(true)),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a staff session");
+            Err(crate::error::ApiError::overloaded().into_response())
+        }
+    }
+}
+
+/// `GET /staff`: the complaints not yet resolved, nearest first-response deadline first.
+async fn queue(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    let session = match signed_in(&ws.app, &headers, lang).await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let rows = match ws.app.store.queue(QUEUE_LIMIT).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the queue");
+            return crate::error::ApiError::overloaded().into_response();
+        }
+    };
+    let badge = Badge { name: session.account.display_name.clone(), role: session.role().as_str() };
+    page(StatusCode::OK, lang, Page::Queue { badge, csrf: session.csrf, rows }).await
+}
+
+async fn stylesheet() -> Response {
+    let mut response = jmo_workspace::pages::STYLESHEET.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+impl crate::store::Store {
+    /// The queue: complaints not resolved, by first-response deadline; ids, codes and times
+    /// only (nothing sealed is opened).
+    pub async fn queue(&self, limit: i64) -> Result<Vec<QueueRow>, crate::store::DbError> {
+        let rows = sqlx::query(
+            "SELECT ticket, category, status, received_at, response_due_at FROM complaints \
+             WHERE status <> 'resolved' ORDER BY response_due_at, ticket LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QueueRow {
+                    ticket: r.try_get("ticket")?,
+                    category: r.try_get("category")?,
+                    status: r.try_get("status")?,
+                    received_at: r.try_get("received_at")?,
+                    response_due_at: r.try_get("response_due_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,181 @@
+//! The workspace's sign-in against the real binary on a SQLite file, over loopback HTTP as a
+//! browser would use it (plain forms, cookies, redirects): an agent added on the command line
+//! signs in and sees the queue in due order; a cross-site POST, a wrong password, an unknown
+//! username are refused alike; five wrong passwords lock the account until an admin unlocks it;
+//! the session cookie has its flags, signing out needs the page's CSRF token and ends the
+//! session; a disabled account's session ends at once; every step is in the audit trail.
+
+mod support;
+
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::StatusCode;
+use sqlx::Row;
+use support::staff::{staff, PASSWORD};
+use support::*;
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Posts the sign-in form as a page of the server would (its own `Origin`).
+async fn sign_in(s: &Server, username: &str, password: &str) -> reqwest::Response {
+    browser()
+        .post(s.url("/staff/login?lang=id"))
+        .header(ORIGIN, format!("http://{}", s.addr))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The session cookie a sign-in set, as a browser sends it back.
+fn session_cookie(res: &reqwest::Response) -> String {
+    let set = res.headers()[SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn get(s: &Server, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut req = browser().get(s.url(path));
+    if let Some(cookie) = cookie {
+        req = req.header(COOKIE, cookie);
+    }
+    req.send().await.unwrap()
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// The `value` of the page's hidden `csrf` field.
+fn csrf_in(html: &str) -> String {
+    let input = html.split("<input").find(|tag| tag.contains("name=\"csrf\"")).expect("a csrf field");
+    let start = input.find("value=\"").expect("its value") + 7;
+    input[start..start + input[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn staff_sign_in_lock_out_sign_out_and_see_the_queue() {
+    let (_dir, url) = sqlite_db();
+    let s = Server::start(&url, &[("STAFF_SIGN_INS_PER_MINUTE", "0")]);
+    let added = staff(&url, &["add", "budi", "--name", "Budi Santoso", "--role", "agent", "--unit", "back_office"], &format!("{PASSWORD}\n"));
+    assert_eq!(added.code, Some(0), "{}", added.output());
+    let mut tickets = Vec::new();
+    for _ in 0..2 {
+        let receipt: serde_json::Value = post_complaint(&s, &new_key(), &complaint()).await.json().await.unwrap();
+        tickets.push(receipt["ticket"].as_str().unwrap().to_owned());
+        // Due times a second apart (they are counted in seconds).
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    }
+
+    // Not signed in: to the sign-in page, which is a plain form, kept out of caches.
+    let res = get(&s, "/staff", None).await;
+    assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/staff/login?lang=id"));
+    let res = get(&s, "/staff/login", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"id\">") && html.contains("<form method=\"post\" action=\"/staff/login?lang=id\""), "{html}");
+    assert!(get(&s, "/staff/login?lang=en", None).await.text().await.unwrap().contains("Sign in to the workspace"));
+
+    // A cross-site POST, even with the right password, signs nobody in.
+    let forged = browser()
+        .post(s.url("/staff/login"))
+        .header(ORIGIN, "https://evil.example")
+        .form(&[("username", "budi"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.headers().get(SET_COOKIE).is_none());
+    assert!(forged.text().await.unwrap().contains("tidak datang dari halaman ruang kerja"));
+
+    // A wrong password and an unknown username: the same answer.
+    let wrong = sign_in(&s, "budi", "bukan kata sandinya").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let wrong = wrong.text().await.unwrap();
+    assert!(wrong.contains("Nama pengguna atau kata sandi salah") && wrong.contains("value=\"budi\""), "{wrong}");
+    assert!(!wrong.contains("bukan kata sandinya"), "the password is echoed");
+    let unknown = sign_in(&s, "siapa.saja", "bukan kata sandinya").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert!(unknown.text().await.unwrap().contains("Nama pengguna atau kata sandi salah"));
+
+    // Signed in: a cookie with its flags, and the queue, nearest deadline first.
+    let res = sign_in(&s, "Budi", PASSWORD).await;
+    assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/staff?lang=id"));
+    let flags = res.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/staff"] {
+        assert!(flags.contains(flag), "{flags}");
+    }
+    let cookie = session_cookie(&res);
+    let res = get(&s, "/staff", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let queue = res.text().await.unwrap();
+    assert!(queue.contains("Masuk sebagai Budi Santoso, agen"), "{queue}");
+    let (first, second) = (queue.find(&tickets[0]).expect("the first complaint"), queue.find(&tickets[1]).expect("the second"));
+    assert!(first < second, "not in due order");
+    assert!(queue.contains("2 pengaduan menunggu, 0 di antaranya terlambat."), "{queue}");
+    for personal in ["Siti Aminah", "3201015705900001", "0812-3456-7890", "siti@example.co.id", "Tidak bisa login"] {
+        assert!(!queue.contains(personal), "the queue shows {personal:?}");
+    }
+
+    // Signing out needs the page's token; then the session is gone.
+    let no_token = browser().post(s.url("/staff/logout")).header(COOKIE, &cookie).header(ORIGIN, format!("http://{}", s.addr)).form(&[("csrf", "x")]).send().await.unwrap();
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&s, "/staff", Some(&cookie)).await.status(), StatusCode::OK, "a refused sign-out ended the session");
+    let csrf = csrf_in(&queue);
+    let out = browser().post(s.url("/staff/logout")).header(COOKIE, &cookie).header(ORIGIN, format!("http://{}", s.addr)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!((out.status(), location(&out).as_str()), (StatusCode::SEE_OTHER, "/staff/login?lang=id&ended=out"));
+    assert!(out.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let res = get(&s, "/staff", Some(&cookie)).await;
+    assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/staff/login?lang=id&ended=1"));
+
+    // Five wrong passwords in a row lock the account: the right one is refused until an unlock.
+    let mut last = String::new();
+    for _ in 0..5 {
+        last = sign_in(&s, "budi", "masih bukan kata sandinya").await.text().await.unwrap();
+    }
+    assert!(last.contains("Akun ini dikunci sementara") && last.contains(" WIB"), "{last}");
+    let locked = sign_in(&s, "budi", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::FORBIDDEN);
+    assert!(locked.headers().get(SET_COOKIE).is_none());
+    assert_eq!(staff(&url, &["unlock", "budi"], "").code, Some(0));
+    let res = sign_in(&s, "budi", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "unlocked");
+    let cookie = session_cookie(&res);
+
+    // Disabled: the open session ends at once, and signing in says why.
+    assert_eq!(staff(&url, &["disable", "budi"], "").code, Some(0));
+    assert_eq!(get(&s, "/staff", Some(&cookie)).await.status(), StatusCode::SEE_OTHER);
+    let disabled = sign_in(&s, "budi", PASSWORD).await;
+    assert_eq!(disabled.status(), StatusCode::FORBIDDEN);
+    assert!(disabled.text().await.unwrap().contains("sudah dinonaktifkan"));
+
+    // The audit trail: each sign-in step, with the account and the address, never a password.
+    let db = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let rows = sqlx::query("SELECT action, staff_account, client_ip FROM audit_events WHERE actor = 'sign-in' ORDER BY at, rowid").fetch_all(&db).await.unwrap();
+    let actions: Vec<String> = rows.iter().map(|r| r.get("action")).collect();
+    for action in ["sign_in", "sign_in_refused", "sign_out", "sign_in_locked", "sign_in_disabled"] {
+        assert!(actions.iter().any(|a| a == action), "no {action} in {actions:?}");
+    }
+    assert!(rows.iter().all(|r| r.get::<Option<String>, _>("client_ip").is_some()), "an event without its address");
+    let named = rows.iter().filter(|r| r.get::<Option<String>, _>("staff_account").is_some()).count();
+    assert_eq!(named, rows.len() - 1, "only the unknown username's refusal names no account: {actions:?}");
+    db.close().await;
+    let file = std::fs::read(url.strip_prefix("sqlite://").unwrap()).unwrap();
+    for secret in [PASSWORD, "masih bukan kata sandinya", "bukan kata sandinya", "siapa.saja"] {
+        assert!(!scenarios::contains(&file, secret.as_bytes()), "{secret:?} is in the database file");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address() {
+    let (_dir, url) = sqlite_db();
+    let s = Server::start(&url, &[("STAFF_SIGN_INS_PER_MINUTE", "3")]);
+    for _ in 0..3 {
+        assert_eq!(sign_in(&s, "nobody", "not a password at all").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = sign_in(&s, "nobody", "not a password at all").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text().await.unwrap().contains("Terlalu banyak percobaan dari alamat ini"));
+}
