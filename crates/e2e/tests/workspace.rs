@@ -1,8 +1,8 @@
 //! The agency's workspace in headless Chromium against the real server on a SQLite file: a
 //! supervisor added on the command line signs in with the keyboard alone, the browser keeps the
 //! session cookie with its flags (on http://127.0.0.1, as `cargo xtask run` serves it), the queue
-//! shows a complaint filed through the API, both pages pass axe (WCAG 2.2 AA) in both languages
-//! and at 200 % text, and signing out ends the session.
+//! shows a complaint filed through the API and opens it, every page passes axe (WCAG 2.2 AA) in
+//! both languages, on a tablet and at 200 % text, and signing out ends the session.
 
 use chromiumoxide::cdp::browser_protocol::network::GetCookiesParams;
 use jmo_e2e::*;
@@ -77,6 +77,20 @@ async fn a_supervisor_signs_in_with_the_keyboard_and_every_workspace_page_passes
         assert!(queue.contains(&ticket) && queue.contains("Saldo JHT"), "{queue}");
         assert!(!queue.contains("Siti Rahayu") && !queue.contains("3201014507900003"), "the queue shows personal data: {queue}");
         violations.extend(audit(&page, "queue (id)").await);
+
+        // The complaint itself, from its link in the queue: personal data, for staff only.
+        click(&page, &format!("a[href^='/staff/complaints/{ticket}']")).await.unwrap();
+        wait_for(&page, &format!("document.querySelector('h1')?.textContent.includes({})", js_str(&ticket)), "the complaint page").await.unwrap();
+        let shown = eval(&page, "document.querySelector('main').innerText").await.unwrap().as_str().unwrap_or_default().to_owned();
+        assert!(shown.contains("Siti Rahayu") && shown.contains("3201014507900003") && shown.contains("Saldo JHT saya"), "{shown}");
+        violations.extend(audit(&page, "complaint (id)").await);
+        set_screen(&page, 768, 1024).await.unwrap();
+        violations.extend(audit(&page, "complaint (id, tablet)").await);
+        let overflow = eval(&page, "document.documentElement.scrollWidth - document.documentElement.clientWidth").await.unwrap();
+        assert!(overflow.as_i64().unwrap_or(1) <= 0, "the complaint page scrolls sideways on a tablet by {overflow}");
+        set_screen(&page, 1280, 800).await.unwrap();
+        click(&page, ".back a").await.unwrap();
+        wait_for(&page, "location.pathname === '/staff'", "back to the queue").await.unwrap();
 
         // The cookie as the browser keeps it.
         let cookies = page.execute(GetCookiesParams::default()).await.unwrap();

@@ -110,7 +110,7 @@ fn migrator() -> Migrator {
         migration(3, "abuse", include_str!("../migrations/0003_abuse.sql")),
         migration(4, "walks", include_str!("../migrations/0004_walks.sql")),
         migration(5, "staff accounts", include_str!("../migrations/0005_staff_accounts.sql")),
-        migration(6, "queue", include_str!("../migrations/0006_queue.sql")),
+        migration(6, "queue and units", include_str!("../migrations/0006_queue.sql")),
     ])
 }
 
@@ -658,11 +658,12 @@ pub async fn insert_staff_audit(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: 
 }
 
 impl Store {
-    /// One audit event on its own (a sign-in, a sign-out), about a staff account if `staff_account`.
-    pub async fn audit(&self, now: Timestamp, audit: &Audit<'_>, staff_account: Option<&str>) -> Result<(), DbError> {
+    /// One audit event on its own (a sign-in, a complaint read), about a complaint if `ticket`
+    /// and a staff account if `staff_account`.
+    pub async fn audit(&self, now: Timestamp, audit: &Audit<'_>, ticket: Option<&str>, staff_account: Option<&str>) -> Result<(), DbError> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        insert_audit_event(&mut tx, now, audit, None, staff_account).await?;
+        insert_audit_event(&mut tx, now, audit, ticket, staff_account).await?;
         tx.commit().await
     }
 }

@@ -3,6 +3,7 @@
 //! staff and complaints) and work as plain HTML forms; every POST must come from this server's
 //! own pages, and every change carries the session's CSRF token.
 
+pub mod complaint;
 pub mod session;
 pub mod sign_in;
 
@@ -36,6 +37,8 @@ pub fn router(workspace: Workspace) -> Router {
         .route("/staff", get(queue))
         .route("/staff/login", get(sign_in::form).post(sign_in::submit))
         .route("/staff/logout", post(sign_in::sign_out))
+        .route("/staff/complaints/{ticket}", get(complaint::show))
+        .route("/staff/complaints/{ticket}/attachments/{id}", get(complaint::attachment))
         .route(jmo_workspace::pages::STYLESHEET_PATH, get(stylesheet))
         .with_state(workspace)
 }
@@ -87,14 +90,19 @@ pub async fn signed_in(app: &AppState, headers: &HeaderMap, lang: Language) -> R
     }
 }
 
-/// `GET /staff`: the complaints not yet resolved, nearest first-response deadline first.
+/// `GET /staff`: the complaints not yet resolved, nearest first-response deadline first: an
+/// agent's unit's, or every unit's for supervisors and admins.
 async fn queue(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = q.lang();
     let session = match signed_in(&ws.app, &headers, lang).await {
         Ok(session) => session,
         Err(response) => return response,
     };
-    let rows = match ws.app.store.queue(QUEUE_LIMIT).await {
+    let unit = match session.role() {
+        crate::accounts::Role::Agent => Some(session.account.unit.as_ref().map_or("", |u| u.as_str())),
+        _ => None,
+    };
+    let rows = match ws.app.store.queue(unit, QUEUE_LIMIT).await {
         Ok(rows) => rows,
         Err(e) => {
             tracing::error!(error = %e, "reading the queue");
@@ -114,13 +122,16 @@ async fn stylesheet() -> Response {
 }
 
 impl crate::store::Store {
-    /// The queue: complaints not resolved, by first-response deadline; ids, codes and times
-    /// only (nothing sealed is opened).
-    pub async fn queue(&self, limit: i64) -> Result<Vec<QueueRow>, crate::store::DbError> {
+    /// The queue: complaints not resolved, of `unit` (routed by `unit_routes`) or all, by
+    /// first-response deadline; ids, codes and times only (nothing sealed is opened).
+    pub async fn queue(&self, unit: Option<&str>, limit: i64) -> Result<Vec<QueueRow>, crate::store::DbError> {
         let rows = sqlx::query(
-            "SELECT ticket, category, status, received_at, response_due_at FROM complaints \
-             WHERE status <> 'resolved' ORDER BY response_due_at, ticket LIMIT $1",
+            "SELECT c.ticket, c.category, c.status, c.received_at, c.response_due_at FROM complaints c \
+             LEFT JOIN unit_routes u ON u.category = c.category \
+             WHERE c.status <> 'resolved' AND ($1 = 0 OR u.unit = $2) ORDER BY c.response_due_at, c.ticket LIMIT $3",
         )
+        .bind(i64::from(unit.is_some()))
+        .bind(unit.unwrap_or(""))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

@@ -57,7 +57,8 @@ fn csrf_in(html: &str) -> String {
 async fn staff_sign_in_lock_out_sign_out_and_see_the_queue() {
     let (_dir, url) = sqlite_db();
     let s = Server::start(&url, &[("STAFF_SIGN_INS_PER_MINUTE", "0")]);
-    let added = staff(&url, &["add", "budi", "--name", "Budi Santoso", "--role", "agent", "--unit", "back_office"], &format!("{PASSWORD}\n"));
+    // IT works the sign-in complaints the test files.
+    let added = staff(&url, &["add", "budi", "--name", "Budi Santoso", "--role", "agent", "--unit", "it"], &format!("{PASSWORD}\n"));
     assert_eq!(added.code, Some(0), "{}", added.output());
     let mut tickets = Vec::new();
     for _ in 0..2 {
@@ -178,4 +179,97 @@ async fn sign_in_attempts_are_limited_per_address() {
     let limited = sign_in(&s, "nobody", "not a password at all").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.text().await.unwrap().contains("Terlalu banyak percobaan dari alamat ini"));
+}
+
+/// A complaint filed at the end of a real walk: the shortest way through `guide_id` to an
+/// escalation of `category`, with today's content version.
+fn complaint_from_walk(guide_id: &str, category: &str) -> (serde_json::Value, Vec<(String, String)>, String) {
+    use jmo_guide::walk::Walk;
+    use jmo_guide::NodeKind;
+    let catalog = jmo_selfhelp::content::bundled();
+    let guide = catalog.guide(guide_id).unwrap();
+    let (at, escalation) = guide
+        .nodes
+        .iter()
+        .enumerate()
+        .find(|(_, n)| matches!(&n.kind, NodeKind::Escalate(e) if e.category.map(|c| c.as_str()) == Some(category)))
+        .unwrap_or_else(|| panic!("{guide_id} has no {category} escalation"));
+    let walk = Walk::shortest_to(guide, at).unwrap();
+    let mut body = complaint();
+    let path: Vec<(String, String)> = walk.pairs(guide).map(|(n, a)| (n.to_owned(), a.to_owned())).collect();
+    body["category"] = category.into();
+    body["guide"] = serde_json::json!({
+        "guide_id": guide_id, "content_version": &*catalog.version, "escalation_node": &*escalation.id,
+        "path": path.iter().map(|(n, a)| serde_json::json!({"node": n, "answer": a})).collect::<Vec<_>>(),
+    });
+    (body, path, escalation.title.id.to_string())
+}
+
+#[tokio::test]
+async fn an_agent_opens_their_units_complaints_only_and_reads_what_was_tried_in_words() {
+    let (_dir, url) = sqlite_db();
+    let s = Server::start(&url, &[("STAFF_SIGN_INS_PER_MINUTE", "0")]);
+    for (user, unit) in [("budi", "back_office"), ("ika", "it")] {
+        let added = staff(&url, &["add", user, "--name", user, "--role", "agent", "--unit", unit], &format!("{PASSWORD}\n"));
+        assert_eq!(added.code, Some(0), "{}", added.output());
+    }
+    let (balance, path, escalation_title) = complaint_from_walk("balance", "balance");
+    let (login, _, _) = complaint_from_walk("login", "login");
+    let mut tickets = Vec::new();
+    for body in [&balance, &login] {
+        let res = post_complaint(&s, &new_key(), body).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        tickets.push(res.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned());
+    }
+    let (balance_ticket, login_ticket) = (&tickets[0], &tickets[1]);
+
+    let budi = session_cookie(&sign_in(&s, "budi", PASSWORD).await);
+    let queue = get(&s, "/staff", Some(&budi)).await.text().await.unwrap();
+    assert!(queue.contains(balance_ticket.as_str()) && !queue.contains(login_ticket.as_str()), "back office's queue: {queue}");
+    let ika = session_cookie(&sign_in(&s, "ika", PASSWORD).await);
+    let queue = get(&s, "/staff", Some(&ika)).await.text().await.unwrap();
+    assert!(queue.contains(login_ticket.as_str()) && !queue.contains(balance_ticket.as_str()), "IT's queue: {queue}");
+
+    // The whole complaint, and the walk in the guide's words.
+    let res = get(&s, &format!("/staff/complaints/{balance_ticket}"), Some(&budi)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let page = res.text().await.unwrap();
+    for shown in ["Siti Aminah", "3201015705900001", "siti@example.co.id", "Tidak bisa login sejak kemarin", &escalation_title] {
+        assert!(page.contains(shown), "the complaint page lacks {shown:?}");
+    }
+    let guide = jmo_selfhelp::content::bundled().guide("balance").unwrap();
+    assert!(!path.is_empty());
+    for (node_id, answer_id) in &path {
+        let node = guide.node(node_id).unwrap();
+        let answer = node.options.iter().find(|o| *o.id == **answer_id).unwrap();
+        let escaped = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        assert!(page.contains(&escaped(&node.title.id)), "the question {node_id} is not shown in words");
+        assert!(page.contains(&escaped(&format!("Jawaban peserta: {}", answer.label.id))), "the answer {node_id}.{answer_id} is not shown in words");
+        assert!(!page.contains(&format!(">{answer_id}<")), "an answer shown as its id");
+    }
+    assert!(!page.contains("versi panduan"), "today's content, yet a version note");
+    let english = get(&s, &format!("/staff/complaints/{balance_ticket}?lang=en"), Some(&budi)).await.text().await.unwrap();
+    assert!(english.contains(&*guide.node(&path[0].0).unwrap().title.en), "the walk in English");
+
+    // Another unit's complaint does not exist for an agent, like a ticket that is not there.
+    let other = get(&s, &format!("/staff/complaints/{login_ticket}"), Some(&budi)).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let other = other.text().await.unwrap();
+    assert!(!other.contains("Siti Aminah") && other.contains("Pengaduan tidak ditemukan"));
+    let missing = get(&s, "/staff/complaints/JMO-0000-0000-0000-0000", Some(&budi)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.text().await.unwrap(), other);
+    // Not signed in: the sign-in page, not the complaint.
+    assert_eq!(get(&s, &format!("/staff/complaints/{balance_ticket}"), None).await.status(), StatusCode::SEE_OTHER);
+
+    // Each read of personal data is audited with who read it; the refused one is not a read.
+    let db = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let reads = sqlx::query("SELECT a.ticket, s.username FROM audit_events a JOIN staff_accounts s ON s.id = a.staff_account WHERE a.action = 'complaint_viewed'")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    let reads: Vec<(String, String)> = reads.iter().map(|r| (r.get("ticket"), r.get("username"))).collect();
+    assert_eq!(reads, [(balance_ticket.clone(), "budi".to_owned()), (balance_ticket.clone(), "budi".to_owned())]);
+    db.close().await;
 }

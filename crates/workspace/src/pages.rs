@@ -14,6 +14,54 @@ pub enum Page {
     SignIn { notice: Option<LoginNotice>, username: String },
     /// The queue of complaints not yet resolved, nearest first-response deadline first.
     Queue { badge: Badge, csrf: String, rows: Vec<QueueRow> },
+    /// One complaint, whole.
+    Complaint { badge: Badge, csrf: String, complaint: Box<ComplaintView> },
+    /// No such complaint (or not one this member of staff may open: the same page).
+    NotFound { badge: Badge, csrf: String },
+}
+
+/// A complaint as staff read it: what the participant sent and what they tried in the guide,
+/// already put in words by the server (from the guides' content).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComplaintView {
+    pub row: QueueRow,
+    /// `normal`, `high`; `whatsapp`, `email`, `phone`.
+    pub urgency: String,
+    pub reply_channel: String,
+    /// `None` once erased (then `erased_at` says when).
+    pub reporter: Option<ReporterView>,
+    pub description: Option<String>,
+    pub erased_at: Option<i64>,
+    /// Each answer given, in order.
+    pub tried: Vec<Tried>,
+    /// The title of the escalation the guide ended at.
+    pub ended_at: Option<String>,
+    /// The content version the complaint was made with, when it is not today's: (its, today's).
+    pub other_version: Option<(String, String)>,
+    /// Where each attachment is served (images).
+    pub attachments: Vec<String>,
+}
+
+/// The reporter's details, as normalised by the contract.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReporterView {
+    pub name: String,
+    pub nik: String,
+    pub birth_date: Option<String>,
+    pub kpj_card: Option<String>,
+    pub kpj_app: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub incident_at: Option<String>,
+}
+
+/// One answer of the walk, as the participant saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tried {
+    /// The question (or step) and the answer chosen, with the instructions of a step.
+    Answered { question: String, answer: String, steps: Vec<String> },
+    /// A node or answer the guides no longer have: its ids.
+    Unknown { node: String, answer: String },
 }
 
 /// Why the sign-in form is shown again, or a note above it.
@@ -35,7 +83,7 @@ pub struct Badge {
 }
 
 /// One complaint in the queue: ids, codes and times only (no personal data).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueRow {
     pub ticket: String,
     /// The contract's codes: `login`, `kpj_mismatch`…; `received`, `in_progress`…
@@ -53,6 +101,8 @@ pub async fn render(lang: Language, now: i64, page: Page) -> String {
         Page::SignIn { notice: Some(LoginNotice::Refused { .. }), .. } => format!("{} – {}", t.error_summary_title, t.app_name),
         Page::SignIn { .. } => format!("{} – {}", t.sign_in_title, t.app_name),
         Page::Queue { .. } => format!("{} – {}", t.queue_title, t.app_name),
+        Page::Complaint { complaint, .. } => format!("{} – {}", t.complaint_title.replace("{ticket}", &complaint.row.ticket), t.app_name),
+        Page::NotFound { .. } => format!("{} – {}", t.not_found_title, t.app_name),
     };
     let body = yew::ServerRenderer::<PageView>::with_props(move || PageProps { lang, now, page }).hydratable(false).render().await;
     format!(
@@ -93,6 +143,21 @@ fn PageView(props: &PageProps) -> Html {
                 <Queue {lang} now={props.now} rows={rows.clone()} />
             </Frame>
         },
+        Page::Complaint { badge, csrf, complaint } => html! {
+            <Frame {lang} here={format!("/staff/complaints/{}", complaint.row.ticket)} badge={badge.clone()} csrf={csrf.clone()}>
+                <Complaint {lang} now={props.now} complaint={(**complaint).clone()} />
+            </Frame>
+        },
+        Page::NotFound { badge, csrf } => {
+            let t = texts(lang);
+            html! {
+                <Frame {lang} here="/staff" badge={badge.clone()} csrf={csrf.clone()}>
+                    <h1 id="page-title">{ t.not_found_title }</h1>
+                    <p>{ t.not_found_body }</p>
+                    <p><a href={format!("/staff?lang={}", lang.as_str())}>{ t.back_to_queue }</a></p>
+                </Frame>
+            }
+        }
     }
 }
 
@@ -247,7 +312,10 @@ fn Queue(props: &QueueProps) -> Html {
                                 let late = row.response_due_at <= props.now;
                                 html! {
                                     <tr class={classes!(late.then_some("overdue"))}>
-                                        <th scope="row" class="ticket">{ row.ticket.clone() }</th>
+                                        <th scope="row" class="ticket">
+                                            <a href={format!("/staff/complaints/{}?lang={}", row.ticket, lang.as_str())}
+                                                aria-label={t.open_complaint.replace("{ticket}", &row.ticket)}>{ row.ticket.clone() }</a>
+                                        </th>
                                         <td>{ category_name(t, &row.category) }</td>
                                         <td>{ status_name(t, &row.status) }</td>
                                         <td><time datetime={iso(row.received_at)}>{ date_time(row.received_at, lang) }</time></td>
@@ -263,6 +331,131 @@ fn Queue(props: &QueueProps) -> Html {
                 </div>
             }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ComplaintProps {
+    lang: Language,
+    now: i64,
+    complaint: ComplaintView,
+}
+
+/// One complaint: the summary, the reporter, their words, what they tried (as text, from the
+/// guide), the attachments. Description lists, headings per section, nothing by colour alone.
+#[function_component]
+fn Complaint(props: &ComplaintProps) -> Html {
+    let (lang, t, c) = (props.lang, texts(props.lang), &props.complaint);
+    let late = c.row.response_due_at <= props.now && c.row.status != "resolved";
+    let item = |term: &'static str, value: Html| html! { <><dt>{ term }</dt><dd>{ value }</dd></> };
+    let text = |value: &Option<String>| -> Html {
+        match value.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => html! { { v.to_owned() } },
+            None => html! { <span class="muted">{ t.not_given }</span> },
+        }
+    };
+    html! {
+        <>
+            <p class="back"><a href={format!("/staff?lang={}", lang.as_str())}>{ t.back_to_queue }</a></p>
+            <h1 id="page-title">{ t.complaint_title.replace("{ticket}", &c.row.ticket) }</h1>
+            <section aria-labelledby="summary-title">
+                <h2 id="summary-title">{ t.section_summary }</h2>
+                <dl class="facts">
+                    { item(t.col_category, html! { category_name(t, &c.row.category) }) }
+                    { item(t.col_status, html! { status_name(t, &c.row.status) }) }
+                    { item(t.field_urgency, html! { urgency_name(t, &c.urgency) }) }
+                    { item(t.field_reply_channel, html! { reply_name(t, &c.reply_channel) }) }
+                    { item(t.col_received, html! { <time datetime={iso(c.row.received_at)}>{ format!("{} {}", date_time(c.row.received_at, lang), t.time_zone) }</time> }) }
+                    { item(t.col_due, html! {
+                        <>
+                            <time datetime={iso(c.row.response_due_at)}>{ format!("{} {}", date_time(c.row.response_due_at, lang), t.time_zone) }</time>
+                            if late { {" "}<strong class="late">{ t.overdue }</strong> }
+                        </>
+                    }) }
+                </dl>
+            </section>
+            <section aria-labelledby="reporter-title">
+                <h2 id="reporter-title">{ t.section_reporter }</h2>
+                if let Some(r) = &c.reporter {
+                    <dl class="facts">
+                        { item(t.field_name, html! { r.name.clone() }) }
+                        { item(t.field_nik, html! { <span class="number">{ r.nik.clone() }</span> }) }
+                        { item(t.field_birth_date, text(&r.birth_date)) }
+                        { item(t.field_kpj_card, text(&r.kpj_card)) }
+                        { item(t.field_kpj_app, text(&r.kpj_app)) }
+                        { item(t.field_phone, html! { <span class="number">{ r.phone.clone() }</span> }) }
+                        { item(t.field_email, text(&r.email)) }
+                        { item(t.field_incident_at, text(&r.incident_at)) }
+                    </dl>
+                } else {
+                    <p class="note">{ t.erased.replace("{date}", &c.erased_at.map(|at| date_time(at, lang)).unwrap_or_default()) }</p>
+                }
+            </section>
+            if let Some(description) = &c.description {
+                <section aria-labelledby="description-title">
+                    <h2 id="description-title">{ t.section_description }</h2>
+                    <blockquote class="words">{ description.clone() }</blockquote>
+                </section>
+            }
+            <section aria-labelledby="tried-title">
+                <h2 id="tried-title">{ t.section_tried }</h2>
+                if c.tried.is_empty() {
+                    <p>{ t.tried_none }</p>
+                } else {
+                    <ol class="tried">
+                        { for c.tried.iter().map(|step| match step {
+                            Tried::Answered { question, answer, steps } => html! {
+                                <li>
+                                    <p class="question">{ question.clone() }</p>
+                                    if !steps.is_empty() {
+                                        <p>{ t.tried_steps }</p>
+                                        <ul>{ for steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+                                    }
+                                    <p>{ t.tried_answer.replace("{answer}", answer) }</p>
+                                </li>
+                            },
+                            Tried::Unknown { node, answer } => html! {
+                                <li><p>{ t.tried_unknown.replace("{node}", node).replace("{answer}", answer) }</p></li>
+                            },
+                        }) }
+                    </ol>
+                }
+                if let Some(title) = &c.ended_at {
+                    <p>{ t.tried_end.replace("{title}", title) }</p>
+                }
+                if let Some((version, current)) = &c.other_version {
+                    <p class="note">{ t.version_other.replace("{version}", version).replace("{current}", current) }</p>
+                }
+            </section>
+            if !c.attachments.is_empty() {
+                <section aria-labelledby="attachments-title">
+                    <h2 id="attachments-title">{ t.section_attachments }</h2>
+                    <ul class="attachments">
+                        { for c.attachments.iter().enumerate().map(|(i, src)| {
+                            let alt = t.attachment_alt.replace("{n}", &(i + 1).to_string());
+                            html! { <li><a href={src.clone()}><img src={src.clone()} alt={alt} loading="lazy" /></a></li> }
+                        }) }
+                    </ul>
+                </section>
+            }
+        </>
+    }
+}
+
+fn urgency_name<'a>(t: &'static Texts, code: &'a str) -> &'a str {
+    match code {
+        "normal" => t.urgency_normal,
+        "high" => t.urgency_high,
+        other => other,
+    }
+}
+
+fn reply_name<'a>(t: &'static Texts, code: &'a str) -> &'a str {
+    match code {
+        "whatsapp" => t.reply_whatsapp,
+        "email" => t.reply_email,
+        "phone" => t.reply_phone,
+        other => other,
     }
 }
 

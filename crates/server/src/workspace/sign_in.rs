@@ -87,11 +87,11 @@ pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, req
     };
     let Some((account, stored)) = found else {
         verify(NOBODY.clone(), password).await;
-        let _ = ws.app.store.audit(now, &audit("sign_in_refused"), None).await;
+        let _ = ws.app.store.audit(now, &audit("sign_in_refused"), None, None).await;
         return again(StatusCode::UNAUTHORIZED, "login_failed", None).await;
     };
     if account.lockout.is_locked(now.unix()) {
-        let _ = ws.app.store.audit(now, &audit("sign_in_locked"), Some(&account.id)).await;
+        let _ = ws.app.store.audit(now, &audit("sign_in_locked"), None, Some(&account.id)).await;
         return again(StatusCode::FORBIDDEN, "login_locked", account.lockout.locked_until).await;
     }
     if !verify(Some(stored), password).await {
@@ -99,7 +99,7 @@ pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, req
             Ok(after) => after,
             Err(e) => return failed(e),
         };
-        let _ = ws.app.store.audit(now, &audit("sign_in_refused"), Some(&account.id)).await;
+        let _ = ws.app.store.audit(now, &audit("sign_in_refused"), None, Some(&account.id)).await;
         return match after.locked_until.filter(|_| after.is_locked(now.unix())) {
             Some(until) => {
                 tracing::warn!(account = %account.id, "staff account locked after failed sign-ins");
@@ -109,7 +109,7 @@ pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, req
         };
     }
     if account.disabled_at.is_some() {
-        let _ = ws.app.store.audit(now, &audit("sign_in_disabled"), Some(&account.id)).await;
+        let _ = ws.app.store.audit(now, &audit("sign_in_disabled"), None, Some(&account.id)).await;
         return again(StatusCode::FORBIDDEN, "login_disabled", None).await;
     }
     let token = match ws.app.store.record_staff_login_success(&account.id).await {
@@ -120,7 +120,7 @@ pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, req
         Ok(token) => token,
         Err(e) => return failed(e),
     };
-    let _ = ws.app.store.audit(now, &audit("sign_in"), Some(&account.id)).await;
+    let _ = ws.app.store.audit(now, &audit("sign_in"), None, Some(&account.id)).await;
     tracing::info!(account = %account.id, "staff signed in");
     let mut response = Redirect::to(&format!("/staff?lang={}", lang.as_str())).into_response();
     response.headers_mut().insert(header::SET_COOKIE, session::cookie(&token));
@@ -147,7 +147,7 @@ pub async fn sign_out(State(ws): State<Workspace>, Query(q): Query<LangQuery>, r
         }
     }
     let audit = Audit { actor: "sign-in", action: "sign_out", client_ip };
-    let _ = ws.app.store.audit(clock::now(), &audit, Some(&session.account.id)).await;
+    let _ = ws.app.store.audit(clock::now(), &audit, None, Some(&session.account.id)).await;
     let mut response = Redirect::to(&format!("/staff/login?lang={}&ended=out", lang.as_str())).into_response();
     response.headers_mut().insert(header::SET_COOKIE, session::cleared_cookie());
     response
