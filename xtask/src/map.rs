@@ -5,9 +5,7 @@
 
 use crate::tools::{self, root, say};
 use jmo_guide::{Guide, Language};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 /// Writes `target/map/<guide>.svg` (Indonesian) and `<guide>.en.svg` for every guide, or `only`.
 pub fn map(only: Option<&str>) -> Result<(), String> {
@@ -34,20 +32,7 @@ pub fn map(only: Option<&str>) -> Result<(), String> {
 
 /// The guide's map as SVG, laid out by `dot`.
 pub fn svg(guide: &Guide, lang: Language) -> Result<String, String> {
-    let dot = jmo_guide::map::dot(guide, lang, None);
-    let mut child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("dot (Graphviz): {e}; `cargo xtask setup` installs it"))?;
-    child.stdin.take().expect("piped").write_all(dot.as_bytes()).map_err(|e| format!("dot: {e}"))?;
-    let out = child.wait_with_output().map_err(|e| format!("dot: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("dot failed on {}: {}", guide.id, String::from_utf8_lossy(&out.stderr)));
-    }
-    String::from_utf8(out.stdout).map_err(|e| format!("dot wrote no UTF-8: {e}"))
+    jmo_guide::map::svg(&jmo_guide::map::dot(guide, lang, None)).map_err(|e| format!("{}: {e}; `cargo xtask setup` installs Graphviz", guide.id))
 }
 
 #[cfg(test)]

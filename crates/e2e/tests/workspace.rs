@@ -1,7 +1,8 @@
 //! The agency's workspace in headless Chromium against the real server on a SQLite file: a
 //! supervisor added on the command line signs in with the keyboard alone, the browser keeps the
 //! session cookie with its flags (on http://127.0.0.1, as `cargo xtask run` serves it), the queue
-//! shows a complaint filed through the API and opens it, every page passes axe (WCAG 2.2 AA) in
+//! shows a complaint filed through the API and opens it, the guide results show a walk and its
+//! map, every page passes axe (WCAG 2.2 AA) in
 //! both languages, on a tablet and at 200 % text, and signing out ends the session.
 
 use chromiumoxide::cdp::browser_protocol::network::GetCookiesParams;
@@ -50,6 +51,17 @@ async fn a_supervisor_signs_in_with_the_keyboard_and_every_workspace_page_passes
     .unwrap();
     assert_eq!(filed.status, 201, "{}", filed.body);
     let ticket = serde_json::from_str::<Value>(&filed.body).unwrap()["ticket"].as_str().unwrap().to_owned();
+    // A walk left on the login guide's first question, for the results page to show.
+    let content = content();
+    let login = content.catalog.guide("login").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let report = json!({
+        "step": jmo_guide::link::Link::to_step(login, &jmo_guide::walk::Walk::start(login)).encode(), "version": &*content.catalog.version,
+        "outcome": "left", "delivered": false, "lang": "id", "embedding": "web",
+        "day": jmo_contract::Date::in_jakarta(now).to_string(), "nonce": "e2e-workspace-walk-0001",
+    });
+    let counted = jmo_testkit::http::request(server.addr, "POST", "/api/v1/walks", &[("Content-Type", "text/plain")], &report.to_string(), Duration::from_secs(10)).unwrap();
+    assert_eq!(counted.status, 202, "{}", counted.body);
 
     let chrome = Chrome::launch().await;
     let page = chrome.page().await;
@@ -90,6 +102,17 @@ async fn a_supervisor_signs_in_with_the_keyboard_and_every_workspace_page_passes
         assert!(overflow.as_i64().unwrap_or(1) <= 0, "the complaint page scrolls sideways on a tablet by {overflow}");
         set_screen(&page, 1280, 800).await.unwrap();
         click(&page, ".back a").await.unwrap();
+        wait_for(&page, "location.pathname === '/staff' && document.readyState === 'complete' && document.querySelector('h1')?.textContent.trim() === 'Antrean pengaduan'", "back to the queue").await.unwrap();
+
+        // What the walks came to: a supervisor's page, its tables, the map.
+        click(&page, ".places a[href^='/staff/walks']").await.unwrap();
+        if let Err(e) = wait_for(&page, "document.querySelector('h1')?.textContent.trim() === 'Hasil panduan'", "the guide results").await {
+            let shown = eval(&page, "location.href + ' | ' + document.querySelector('h1')?.textContent + ' | ' + document.querySelector('.places')?.outerHTML").await.unwrap();
+            panic!("{e}\n{shown}");
+        }
+        wait_for(&page, "(img => !!img && img.complete && img.naturalWidth > 0)(document.querySelector('.map img'))", "the login guide's map").await.unwrap();
+        violations.extend(audit(&page, "guide results (id)").await);
+        click(&page, ".places a[href^='/staff?']").await.unwrap();
         wait_for(&page, "location.pathname === '/staff'", "back to the queue").await.unwrap();
 
         // The cookie as the browser keeps it.

@@ -83,6 +83,30 @@ pub fn dot(guide: &Guide, lang: Language, stats: Option<(&GuideStats, MapTexts<'
     out
 }
 
+/// Lays `dot_source` out with Graphviz (`dot -Tsvg`, which must be on `PATH`) into SVG.
+#[cfg(feature = "graphviz")]
+pub fn svg(dot_source: &str) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("dot (Graphviz): {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("dot: no stdin")?;
+    let source = dot_source.to_owned();
+    // Written on its own thread, so that neither side blocks on a full pipe.
+    let writer = std::thread::spawn(move || stdin.write_all(source.as_bytes()));
+    let out = child.wait_with_output().map_err(|e| format!("dot: {e}"))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(format!("dot failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("dot wrote no UTF-8: {e}"))
+}
+
 /// A DOT string: backslashes (Graphviz's own escapes, `\N` and so on) and quotes escaped,
 /// line breaks as `\n`, other control characters dropped.
 fn quoted(text: &str) -> String {

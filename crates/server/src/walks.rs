@@ -14,6 +14,25 @@ use std::sync::{Arc, Mutex};
 /// How long a report's nonce is kept: longer than a report may be late.
 pub const NONCE_DAYS: i64 = jmo_contract::walk::MAX_DAYS_LATE + 1;
 
+/// The longest period counts may be asked for.
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
+/// The days `from..=to` asked for (`YYYY-MM-DD`; by default the 30 days up to `today`), or the
+/// name of the field that is wrong.
+pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<(Date, Date), &'static str> {
+    let day = |field: &'static str, v: Option<&str>| match v.filter(|s| !s.is_empty()) {
+        Some(s) => Date::parse(s).map(Some).map_err(|_| field),
+        None => Ok(None),
+    };
+    let to = day("to", to)?.unwrap_or(today);
+    let from = day("from", from)?.unwrap_or_else(|| to.add_days(-29));
+    let days = to.days_since_epoch() - from.days_since_epoch();
+    if !(0..MAX_PERIOD_DAYS).contains(&days) {
+        return Err("from");
+    }
+    Ok((from, to))
+}
+
 /// Why a report is not counted (its `code` in the 422 answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {

@@ -1,11 +1,13 @@
 //! The agency's workspace at `/staff`, drawn by `jmo-workspace`'s Yew components: signing in
-//! and out ([`sign_in`]), sessions ([`session`]), and the queue. Pages are `no-store` (they name
+//! and out ([`sign_in`]), sessions ([`session`]), the queue, one complaint ([`complaint`]) and
+//! what the guides' walks came to ([`walks`]). Pages are `no-store` (they name
 //! staff and complaints) and work as plain HTML forms; every POST must come from this server's
 //! own pages, and every change carries the session's CSRF token.
 
 pub mod complaint;
 pub mod session;
 pub mod sign_in;
+pub mod walks;
 
 use crate::clock;
 use crate::limits::IpLimit;
@@ -39,6 +41,8 @@ pub fn router(workspace: Workspace) -> Router {
         .route("/staff/logout", post(sign_in::sign_out))
         .route("/staff/complaints/{ticket}", get(complaint::show))
         .route("/staff/complaints/{ticket}/attachments/{id}", get(complaint::attachment))
+        .route("/staff/walks", get(walks::show))
+        .route("/staff/walks/map.svg", get(walks::map))
         .route(jmo_workspace::pages::STYLESHEET_PATH, get(stylesheet))
         .with_state(workspace)
 }

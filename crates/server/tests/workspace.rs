@@ -273,3 +273,64 @@ async fn an_agent_opens_their_units_complaints_only_and_reads_what_was_tried_in_
     assert_eq!(reads, [(balance_ticket.clone(), "budi".to_owned()), (balance_ticket.clone(), "budi".to_owned())]);
     db.close().await;
 }
+
+#[tokio::test]
+async fn supervisors_see_what_the_walks_came_to_and_each_guides_map() {
+    let (_dir, url) = sqlite_db();
+    let s = Server::start(&url, &[("STAFF_SIGN_INS_PER_MINUTE", "0")]);
+    for (user, role, unit) in [("siti", "supervisor", None), ("budi", "agent", Some("it"))] {
+        let mut args = vec!["add", user, "--name", user, "--role", role];
+        if let Some(unit) = unit {
+            args.extend(["--unit", unit]);
+        }
+        assert_eq!(staff(&url, &args, &format!("{PASSWORD}\n")).code, Some(0));
+    }
+    // Three walks of the login guide: two resolved, one escalated.
+    use jmo_guide::walk::Walk;
+    use jmo_guide::NodeKind;
+    let catalog = jmo_selfhelp::content::bundled();
+    let guide = catalog.guide("login").unwrap();
+    let reach = |kind: fn(&NodeKind) -> bool| Walk::shortest_to(guide, guide.nodes.iter().position(|n| kind(&n.kind)).unwrap()).unwrap();
+    let (resolved, escalated) = (reach(|k| matches!(k, NodeKind::Resolved)), reach(|k| matches!(k, NodeKind::Escalate(_))));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let day = jmo_contract::Date::in_jakarta(now).to_string();
+    for (i, (walk, outcome)) in [(&resolved, "resolved"), (&resolved, "resolved"), (&escalated, "escalated")].into_iter().enumerate() {
+        let report = serde_json::json!({
+            "step": jmo_guide::link::Link::to_step(guide, walk).encode(), "version": &*catalog.version, "outcome": outcome,
+            "delivered": false, "lang": "id", "embedding": "web", "day": day, "nonce": format!("dashboard-walk-{i:04}-abcdef"),
+        });
+        assert_eq!(scenarios::post_walk(&s, &report.to_string()).await, StatusCode::ACCEPTED);
+    }
+
+    let siti = session_cookie(&sign_in(&s, "siti", PASSWORD).await);
+    let res = get(&s, "/staff/walks", Some(&siti)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let title = guide.title.id.replace('&', "&amp;");
+    assert!(html.contains(&title), "the guide by its title: {html}");
+    // walks, resolved, escalated, delivered, left, deflection, pages.
+    assert!(html.contains("<td>3</td><td>2</td><td>1</td><td>0</td><td>0</td><td>67 %</td><td>0</td>"), "{html}");
+    let end = resolved.current_node(guide);
+    assert!(html.contains(&end.title.id.replace('&', "&amp;")) && html.contains(&format!("<span class=\"node-id\">{}</span>", end.id)), "the step where walks ended");
+    assert!(html.contains("/staff/walks/map.svg?guide=login"));
+
+    // The map: every node of the guide, the walks drawn on it.
+    let res = get(&s, &format!("/staff/walks/map.svg?guide=login&from={day}&to={day}"), Some(&siti)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let svg = res.text().await.unwrap().replace("&#45;", "-");
+    for node in guide.nodes.iter() {
+        assert!(svg.contains(&format!("id=\"node-{}\"", node.id)), "node {} not on the map", node.id);
+    }
+    assert!(svg.contains("2 perjalanan sampai di sini") || svg.contains("3 perjalanan sampai di sini"), "no walk on the map");
+    assert!(svg.contains("2 selesai"), "the resolutions at their step");
+
+    // Agents work complaints; the walks are not theirs to see. Not signed in: the sign-in page.
+    let budi = session_cookie(&sign_in(&s, "budi", PASSWORD).await);
+    assert_eq!(get(&s, "/staff/walks", Some(&budi)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, "/staff/walks/map.svg?guide=login", Some(&budi)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, "/staff/walks", None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&s, "/staff/walks/map.svg?guide=nope", Some(&siti)).await.status(), StatusCode::NOT_FOUND);
+    // A period that is not one: the last 30 days, not an error.
+    assert_eq!(get(&s, "/staff/walks?from=kemarin&to=2026-99-99", Some(&siti)).await.status(), StatusCode::OK);
+}

@@ -18,6 +18,25 @@ pub enum Page {
     Complaint { badge: Badge, csrf: String, complaint: Box<ComplaintView> },
     /// No such complaint (or not one this member of staff may open: the same page).
     NotFound { badge: Badge, csrf: String },
+    /// What the walks of a period came to, per guide, with each guide's map (supervisors, admins).
+    Walks { badge: Badge, csrf: String, walks: Box<WalksView> },
+}
+
+/// The walk counts of a period, each guide named as content names it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WalksView {
+    /// `YYYY-MM-DD`, Jakarta.
+    pub from: String,
+    pub to: String,
+    pub guides: Vec<GuideWalks>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GuideWalks {
+    pub title: String,
+    pub stats: jmo_contract::GuideStats,
+    /// Node id → its title, in the page's language.
+    pub node_titles: Vec<(String, String)>,
 }
 
 /// A complaint as staff read it: what the participant sent and what they tried in the guide,
@@ -103,6 +122,7 @@ pub async fn render(lang: Language, now: i64, page: Page) -> String {
         Page::Queue { .. } => format!("{} – {}", t.queue_title, t.app_name),
         Page::Complaint { complaint, .. } => format!("{} – {}", t.complaint_title.replace("{ticket}", &complaint.row.ticket), t.app_name),
         Page::NotFound { .. } => format!("{} – {}", t.not_found_title, t.app_name),
+        Page::Walks { .. } => format!("{} – {}", t.walks_title, t.app_name),
     };
     let body = yew::ServerRenderer::<PageView>::with_props(move || PageProps { lang, now, page }).hydratable(false).render().await;
     format!(
@@ -146,6 +166,11 @@ fn PageView(props: &PageProps) -> Html {
         Page::Complaint { badge, csrf, complaint } => html! {
             <Frame {lang} here={format!("/staff/complaints/{}", complaint.row.ticket)} badge={badge.clone()} csrf={csrf.clone()}>
                 <Complaint {lang} now={props.now} complaint={(**complaint).clone()} />
+            </Frame>
+        },
+        Page::Walks { badge, csrf, walks } => html! {
+            <Frame {lang} here="/staff/walks" badge={badge.clone()} csrf={csrf.clone()}>
+                <Walks {lang} walks={(**walks).clone()} />
             </Frame>
         },
         Page::NotFound { badge, csrf } => {
@@ -195,6 +220,16 @@ fn Frame(props: &FrameProps) -> Html {
                         { lang_link(Language::En, t.lang_en_name) }
                     </ul>
                 </nav>
+                if let Some(badge) = &props.badge {
+                    <nav class="places" aria-label={t.nav_label}>
+                        <ul>
+                            <li><a href={format!("/staff?lang={}", props.lang.as_str())} aria-current={(props.here == "/staff").then_some("page")}>{ t.nav_queue }</a></li>
+                            if badge.role != "agent" {
+                                <li><a href={format!("/staff/walks?lang={}", props.lang.as_str())} aria-current={(props.here == "/staff/walks").then_some("page")}>{ t.nav_walks }</a></li>
+                            }
+                        </ul>
+                    </nav>
+                }
                 if let (Some(badge), Some(csrf)) = (&props.badge, &props.csrf) {
                     <div class="who">
                         <p>{ t.signed_in_as.replace("{name}", &badge.name).replace("{role}", role_name(t, badge.role)) }</p>
@@ -437,6 +472,104 @@ fn Complaint(props: &ComplaintProps) -> Html {
                         }) }
                     </ul>
                 </section>
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WalksProps {
+    lang: Language,
+    walks: WalksView,
+}
+
+/// The walks of a period: a table of every guide, then per guide its versions, its map (an
+/// image, with the table of its steps beside it holding the same numbers) and that table.
+#[function_component]
+fn Walks(props: &WalksProps) -> Html {
+    let (lang, t, w) = (props.lang, texts(props.lang), &props.walks);
+    let percent = |o: &jmo_contract::Outcomes| o.deflection.map_or_else(|| "–".to_owned(), |d| format!("{:.0} %", d * 100.0));
+    let outcome_cells = |o: &jmo_contract::Outcomes| html! {
+        <>
+            <td>{ o.walks }</td><td>{ o.resolved }</td><td>{ o.escalated }</td><td>{ o.delivered }</td><td>{ o.left }</td>
+            <td>{ percent(o) }</td><td>{ o.pages }</td>
+        </>
+    };
+    let outcome_heads = html! {
+        <>
+            <th scope="col">{ t.col_walks }</th><th scope="col">{ t.col_resolved }</th><th scope="col">{ t.col_escalated }</th>
+            <th scope="col">{ t.col_delivered }</th><th scope="col">{ t.col_left }</th><th scope="col">{ t.col_deflection }</th>
+            <th scope="col">{ t.col_pages }</th>
+        </>
+    };
+    html! {
+        <>
+            <h1 id="page-title">{ t.walks_title }</h1>
+            <p>{ t.walks_intro }</p>
+            <form method="get" action="/staff/walks" class="period">
+                <input type="hidden" name="lang" value={lang.as_str()} />
+                <div class="field"><label for="from">{ t.walks_from }</label><input id="from" name="from" type="date" value={w.from.clone()} /></div>
+                <div class="field"><label for="to">{ t.walks_to }</label><input id="to" name="to" type="date" value={w.to.clone()} /></div>
+                <button type="submit" class="button secondary">{ t.walks_show }</button>
+            </form>
+            <p role="status">{ t.walks_period.replace("{from}", &w.from).replace("{to}", &w.to) }</p>
+            if w.guides.is_empty() {
+                <p>{ t.walks_empty }</p>
+            } else {
+                <div class="table-scroll" role="region" aria-labelledby="guides-caption" tabindex="0">
+                    <table class="numbers">
+                        <caption id="guides-caption">{ t.walks_guides_caption }</caption>
+                        <thead><tr><th scope="col">{ t.col_guide }</th>{ outcome_heads.clone() }</tr></thead>
+                        <tbody>
+                            { for w.guides.iter().map(|g| html! {
+                                <tr><th scope="row"><a href={format!("#guide-{}", g.stats.guide)}>{ g.title.clone() }</a></th>{ outcome_cells(&g.stats.total) }</tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                { for w.guides.iter().map(|g| {
+                    let id = g.stats.guide.clone();
+                    let busiest = g.stats.nodes.iter().map(|n| n.visits).max().unwrap_or(0).max(1);
+                    let title_of = |node: &str| g.node_titles.iter().find(|(n, _)| n == node).map_or_else(|| node.to_owned(), |(_, title)| title.clone());
+                    let map = format!("/staff/walks/map.svg?guide={id}&from={}&to={}&lang={}", w.from, w.to, lang.as_str());
+                    html! {
+                        <section aria-labelledby={format!("guide-{id}")} class="guide-walks">
+                            <h2 id={format!("guide-{id}")}>{ g.title.clone() }</h2>
+                            <div class="table-scroll" role="region" aria-labelledby={format!("versions-{id}")} tabindex="0">
+                                <table class="numbers">
+                                    <caption id={format!("versions-{id}")}>{ t.walks_versions_caption.replace("{guide}", &g.title) }</caption>
+                                    <thead><tr><th scope="col">{ t.col_version }</th>{ outcome_heads.clone() }</tr></thead>
+                                    <tbody>
+                                        { for g.stats.versions.iter().map(|v| html! {
+                                            <tr><th scope="row" class="number">{ v.version.clone() }</th>{ outcome_cells(&v.outcomes) }</tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                            </div>
+                            <h3>{ t.map_title.replace("{guide}", &g.title) }</h3>
+                            <p class="map"><a href={map.clone()}><img src={map} alt={t.map_alt.replace("{guide}", &g.title)} /></a></p>
+                            <div class="table-scroll" role="region" aria-labelledby={format!("nodes-{id}")} tabindex="0">
+                                <table class="numbers">
+                                    <caption id={format!("nodes-{id}")}>{ t.walks_nodes_caption.replace("{guide}", &g.title) }</caption>
+                                    <thead><tr><th scope="col">{ t.col_node }</th><th scope="col">{ t.col_visits }</th>{ outcome_heads.clone() }</tr></thead>
+                                    <tbody>
+                                        { for g.stats.nodes.iter().map(|n| html! {
+                                            <tr>
+                                                <th scope="row">{ title_of(&n.node) }<span class="node-id">{ n.node.clone() }</span></th>
+                                                <td class="bar-cell">
+                                                    // In tenths of the busiest step (the page's policy allows no inline style).
+                                                    <span class={format!("meter w{}", (10 * n.visits).div_ceil(busiest))} aria-hidden="true"></span>
+                                                    { n.visits }
+                                                </td>
+                                                { outcome_cells(&n.ended) }
+                                            </tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                    }
+                }) }
             }
         </>
     }

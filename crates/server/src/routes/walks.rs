@@ -13,13 +13,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use jmo_contract::{codes, Date, WalkReport, WalkStats};
+use jmo_contract::{codes, WalkReport, WalkStats};
 use serde::Deserialize;
 
 /// A report is a few hundred bytes; a step link is at most 2 KB.
 pub const WALK_BODY_LIMIT: usize = 4 * 1024;
-/// The longest period one request may ask for.
-pub const MAX_PERIOD_DAYS: i64 = 366;
 
 #[utoipa::path(post, path = "/api/v1/walks", tag = "walks", request_body = WalkReport,
     responses((status = 202, description = "Counted (or counted before: same nonce)"),
@@ -49,16 +47,8 @@ pub struct PeriodQuery {
 pub async fn stats(State(app): State<AppState>, headers: HeaderMap, query: Result<Query<PeriodQuery>, QueryRejection>) -> Result<Json<WalkStats>, ApiError> {
     crate::routes::staff::require_staff(&app, &headers)?;
     let Query(q) = query.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_FORMAT))?;
-    let day = |field: &str, v: &Option<String>| match v.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Date::parse(s).map(Some).map_err(|_| ApiError::field(StatusCode::BAD_REQUEST, field, codes::INVALID_FORMAT)),
-        None => Ok(None),
-    };
-    let to = day("to", &q.to)?.unwrap_or_else(today);
-    let from = day("from", &q.from)?.unwrap_or_else(|| to.add_days(-29));
-    let days = to.days_since_epoch() - from.days_since_epoch();
-    if !(0..MAX_PERIOD_DAYS).contains(&days) {
-        return Err(ApiError::field(StatusCode::BAD_REQUEST, "from", codes::INVALID_FORMAT));
-    }
+    let (from, to) = crate::walks::period(q.from.as_deref(), q.to.as_deref(), today())
+        .map_err(|field| ApiError::field(StatusCode::BAD_REQUEST, field, codes::INVALID_FORMAT))?;
     let catalog = jmo_selfhelp::content::bundled();
     if let Err(e) = app.page_counts.write(&app.store, &catalog.version).await {
         tracing::warn!(error = %e, "page counts not written yet");
