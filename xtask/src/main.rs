@@ -14,7 +14,7 @@ usage: cargo xtask <task>
 
   run            install what is missing, build the widget, serve it on http://127.0.0.1:8080 and open a browser
   test           install what is missing and run every test (native, PostgreSQL, headless Chromium, size budget)
-  bench          size report, intake, pages and walk-report server benchmarks, speed on a phone profile, Lighthouse, 30 s of each fuzz target
+  bench          size report, intake, pages, walk-report and queue server benchmarks, speed on a phone profile, Lighthouse, 30 s of each fuzz target
   bench lighthouse [--strict]
                  Lighthouse's mobile preset only (start page and a deep link against static pages)
   fuzz [SECONDS] run each fuzz target (fuzz/) for SECONDS (default 60)

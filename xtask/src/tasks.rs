@@ -164,6 +164,10 @@ pub fn bench() -> Result<(), String> {
     let mut walks = cargo();
     walks.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "walks-bench"]);
     check(walks, "walk reports benchmark")?;
+    say("workspace queue benchmark: the queue page with 10,000 complaints waiting");
+    let mut queue = cargo();
+    queue.args(["run", "--quiet", "--profile", "server", "-p", "jmo-selfhelp-server", "--example", "queue-bench"]);
+    check(queue, "queue benchmark")?;
     say("widget speed in headless Chromium: phone profile (CPU 4x slower, slow 4G), cold cache");
     let mut speed = cargo();
     speed.args(["run", "--quiet", "-p", "jmo-e2e", "--bin", "speed"]);

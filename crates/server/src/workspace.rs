@@ -113,8 +113,15 @@ async fn queue(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<
             return crate::error::ApiError::overloaded().into_response();
         }
     };
+    let (waiting, overdue) = match ws.app.store.queue_size(unit, clock::now().unix()).await {
+        Ok(size) => size,
+        Err(e) => {
+            tracing::error!(error = %e, "counting the queue");
+            return crate::error::ApiError::overloaded().into_response();
+        }
+    };
     let badge = Badge { name: session.account.display_name.clone(), role: session.role().as_str() };
-    page(StatusCode::OK, lang, Page::Queue { badge, csrf: session.csrf, rows }).await
+    page(StatusCode::OK, lang, Page::Queue { badge, csrf: session.csrf, rows, waiting, overdue }).await
 }
 
 async fn stylesheet() -> Response {
@@ -126,6 +133,23 @@ async fn stylesheet() -> Response {
 }
 
 impl crate::store::Store {
+    /// How many complaints of the queue of `unit` (or all) wait, and how many of them are past
+    /// their first-response deadline at `now`.
+    pub async fn queue_size(&self, unit: Option<&str>, now: i64) -> Result<(u64, u64), crate::store::DbError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS waiting, COALESCE(SUM(CASE WHEN c.response_due_at <= $3 THEN 1 ELSE 0 END), 0) AS overdue FROM complaints c \
+             LEFT JOIN unit_routes u ON u.category = c.category \
+             WHERE c.status <> 'resolved' AND ($1 = 0 OR u.unit = $2)",
+        )
+        .bind(i64::from(unit.is_some()))
+        .bind(unit.unwrap_or(""))
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        let (waiting, overdue): (i64, i64) = (row.try_get("waiting")?, row.try_get("overdue")?);
+        Ok((waiting.max(0) as u64, overdue.max(0) as u64))
+    }
+
     /// The queue: complaints not resolved, of `unit` (routed by `unit_routes`) or all, by
     /// first-response deadline; ids, codes and times only (nothing sealed is opened).
     pub async fn queue(&self, unit: Option<&str>, limit: i64) -> Result<Vec<QueueRow>, crate::store::DbError> {

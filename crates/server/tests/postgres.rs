@@ -41,4 +41,6 @@ async fn api_scenarios_on_postgres() {
     scenarios::concurrent_writers_never_refuse_a_complaint(s, 120).await;
     // The staff accounts' statements on PostgreSQL, through the CLI.
     support::staff::account_changes(&pg.database()).await;
+    // The workspace's queue and routing statements.
+    scenarios::queue_by_unit(&pg.database()).await;
 }

@@ -51,6 +51,12 @@ async fn walks_are_counted_once_and_forgeries_not_at_all() {
 }
 
 #[tokio::test]
+async fn queue_by_unit() {
+    let (_db, url) = sqlite_db();
+    scenarios::queue_by_unit(&url).await;
+}
+
+#[tokio::test]
 async fn staff_and_disruptions() {
     let (_db, s) = server(&[]);
     scenarios::staff_and_disruptions(&s).await;

@@ -12,8 +12,9 @@ pub enum Page {
     /// The sign-in form, with what refused the last try or a note (signed out, session ended),
     /// and the username typed (never the password).
     SignIn { notice: Option<LoginNotice>, username: String },
-    /// The queue of complaints not yet resolved, nearest first-response deadline first.
-    Queue { badge: Badge, csrf: String, rows: Vec<QueueRow> },
+    /// The queue of complaints not yet resolved, nearest first-response deadline first: the
+    /// first `rows` of `waiting` in all, `overdue` of which are past their deadline.
+    Queue { badge: Badge, csrf: String, rows: Vec<QueueRow>, waiting: u64, overdue: u64 },
     /// One complaint, whole.
     Complaint { badge: Badge, csrf: String, complaint: Box<ComplaintView> },
     /// No such complaint (or not one this member of staff may open: the same page).
@@ -158,9 +159,9 @@ fn PageView(props: &PageProps) -> Html {
                 <SignIn {lang} notice={notice.clone()} username={username.clone()} />
             </Frame>
         },
-        Page::Queue { badge, csrf, rows } => html! {
+        Page::Queue { badge, csrf, rows, waiting, overdue } => html! {
             <Frame {lang} here="/staff" badge={badge.clone()} csrf={csrf.clone()}>
-                <Queue {lang} now={props.now} rows={rows.clone()} />
+                <Queue {lang} now={props.now} rows={rows.clone()} waiting={*waiting} overdue={*overdue} />
             </Frame>
         },
         Page::Complaint { badge, csrf, complaint } => html! {
@@ -314,6 +315,8 @@ struct QueueProps {
     lang: Language,
     now: i64,
     rows: Vec<QueueRow>,
+    waiting: u64,
+    overdue: u64,
 }
 
 /// The queue: a table with a caption, its header cells scoped, overdue rows marked in words
@@ -321,8 +324,8 @@ struct QueueProps {
 #[function_component]
 fn Queue(props: &QueueProps) -> Html {
     let (lang, t) = (props.lang, texts(props.lang));
-    let overdue = props.rows.iter().filter(|r| r.response_due_at <= props.now).count();
-    let count = t.queue_count.replace("{n}", &props.rows.len().to_string()).replace("{overdue}", &overdue.to_string());
+    let count = t.queue_count.replace("{n}", &props.waiting.to_string()).replace("{overdue}", &props.overdue.to_string());
+    let showing = (props.waiting > props.rows.len() as u64).then(|| t.queue_showing.replace("{shown}", &props.rows.len().to_string()));
     html! {
         <>
             <h1 id="page-title">{ t.queue_title }</h1>
@@ -330,6 +333,7 @@ fn Queue(props: &QueueProps) -> Html {
                 <p role="status">{ t.queue_empty }</p>
             } else {
                 <p role="status">{ count }</p>
+                if let Some(showing) = showing { <p>{ showing }</p> }
                 <div class="table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0">
                     <table class="queue">
                         <caption id="queue-caption">{ t.queue_caption }</caption>
@@ -667,9 +671,10 @@ mod tests {
     #[tokio::test]
     async fn the_queue_marks_overdue_rows_in_words() {
         let row = |ticket: &str, due: i64| QueueRow { ticket: ticket.into(), category: "login".into(), status: "received".into(), received_at: due - 86_400, response_due_at: due };
-        let page = Page::Queue { badge: Badge { name: "Budi".into(), role: "agent" }, csrf: "c".into(), rows: vec![row("JMO-A", 100), row("JMO-B", 10_000)] };
+        let page = Page::Queue { badge: Badge { name: "Budi".into(), role: "agent" }, csrf: "c".into(), rows: vec![row("JMO-A", 100), row("JMO-B", 10_000)], waiting: 2, overdue: 1 };
         let html = render(Language::En, 5_000, page).await;
         assert!(html.contains("2 complaints waiting, 1 of them overdue."), "{html}");
+        assert!(!html.contains("shown here"), "all are shown: {html}");
         assert_eq!(html.matches("<strong class=\"late\">Overdue</strong>").count(), 1, "{html}");
         assert!(html.contains("Signed in as Budi, agent"));
         assert!(html.contains("<th scope=\"col\">Ticket</th>"));

@@ -862,3 +862,29 @@ pub async fn walks_are_counted_once_and_forgeries_not_at_all(s: &Server) {
     let res = client().get(s.url("/api/v1/staff/walks?from=2026-13-01")).bearer_auth(STAFF_TOKEN).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+/// The workspace's queue on a fresh database: complaints routed to their unit by category, in
+/// due order, counted with the overdue ones.
+pub async fn queue_by_unit(url: &str) {
+    let s = Server::start(url, &[]);
+    let mut balance = complaint();
+    balance["category"] = json!("balance");
+    for body in [complaint(), balance.clone(), complaint()] {
+        assert_eq!(post_complaint(&s, &new_key(), &body).await.status(), StatusCode::CREATED);
+    }
+    drop(s);
+    let keys = Arc::new(jmo_selfhelp_server::crypto::KeyRing::parse(DATA_KEY).unwrap());
+    let store = jmo_selfhelp_server::store::Store::open(url, false, keys).await.unwrap();
+    assert_eq!(store.unit_of("login").await.unwrap().as_deref(), Some("it"));
+    assert_eq!(store.unit_of("balance").await.unwrap().as_deref(), Some("back_office"));
+    let it = store.queue(Some("it"), 10).await.unwrap();
+    assert_eq!(it.len(), 2);
+    assert!(it.iter().all(|r| r.category == "login") && it[0].response_due_at <= it[1].response_due_at);
+    assert_eq!(store.queue(Some("back_office"), 10).await.unwrap().len(), 1);
+    assert_eq!(store.queue(None, 10).await.unwrap().len(), 3);
+    assert_eq!(store.queue(None, 2).await.unwrap().len(), 2, "the limit");
+    let now = it[0].received_at;
+    assert_eq!(store.queue_size(Some("it"), now).await.unwrap(), (2, 0));
+    assert_eq!(store.queue_size(None, now + 2 * 86_400).await.unwrap(), (3, 3), "all overdue two days on");
+    store.close().await;
+}
