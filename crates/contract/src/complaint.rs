@@ -63,6 +63,18 @@ impl Default for Language {
 }
 string_enum!(ComplaintStatus { Received = "received", InProgress = "in_progress", Resolved = "resolved" });
 
+impl ComplaintStatus {
+    /// Where staff may move a complaint from here: a received one is taken up (or resolved at
+    /// once), one in progress is resolved, a resolved one reopened.
+    pub fn next(self) -> &'static [ComplaintStatus] {
+        match self {
+            ComplaintStatus::Received => &[ComplaintStatus::InProgress, ComplaintStatus::Resolved],
+            ComplaintStatus::InProgress => &[ComplaintStatus::Resolved],
+            ComplaintStatus::Resolved => &[ComplaintStatus::InProgress],
+        }
+    }
+}
+
 /// `POST /api/v1/complaints` body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -658,6 +658,25 @@ pub async fn insert_staff_audit(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: 
 }
 
 impl Store {
+    /// One audit event per complaint in `tickets`, in one transaction (a list of complaints read).
+    pub async fn audit_reads(&self, now: Timestamp, audit: &Audit<'_>, tickets: &[&str]) -> Result<(), DbError> {
+        if tickets.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        for ticket in tickets {
+            insert_audit_event(&mut tx, now, audit, Some(ticket), None).await?;
+        }
+        tx.commit().await
+    }
+
+    /// The complaint an attachment belongs to, if any.
+    pub async fn ticket_of_attachment(&self, id: &str) -> Result<Option<String>, DbError> {
+        let row = sqlx::query("SELECT complaint_ticket FROM attachments WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.and_then(|r| r.try_get::<Option<String>, _>("complaint_ticket").ok().flatten()))
+    }
+
     /// One audit event on its own (a sign-in, a complaint read), about a complaint if `ticket`
     /// and a staff account if `staff_account`.
     pub async fn audit(&self, now: Timestamp, audit: &Audit<'_>, ticket: Option<&str>, staff_account: Option<&str>) -> Result<(), DbError> {

@@ -40,6 +40,7 @@ pub fn router(workspace: Workspace) -> Router {
         .route("/staff/login", get(sign_in::form).post(sign_in::submit))
         .route("/staff/logout", post(sign_in::sign_out))
         .route("/staff/complaints/{ticket}", get(complaint::show))
+        .route("/staff/complaints/{ticket}/status", post(complaint::set_status))
         .route("/staff/complaints/{ticket}/attachments/{id}", get(complaint::attachment))
         .route("/staff/walks", get(walks::show))
         .route("/staff/walks/map.svg", get(walks::map))

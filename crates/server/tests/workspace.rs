@@ -46,6 +46,18 @@ fn location(res: &reqwest::Response) -> String {
     res.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
+/// The complaint page's status form, posted with `csrf`.
+async fn post_status(s: &Server, csrf: &str, status: &str, cookie: &str, ticket: &str) -> reqwest::Response {
+    browser()
+        .post(s.url(&format!("/staff/complaints/{ticket}/status?lang=id")))
+        .header(COOKIE, cookie)
+        .header(ORIGIN, format!("http://{}", s.addr))
+        .form(&[("csrf", csrf), ("status", status)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The `value` of the page's hidden `csrf` field.
 fn csrf_in(html: &str) -> String {
     let input = html.split("<input").find(|tag| tag.contains("name=\"csrf\"")).expect("a csrf field");
@@ -252,6 +264,25 @@ async fn an_agent_opens_their_units_complaints_only_and_reads_what_was_tried_in_
     let english = get(&s, &format!("/staff/complaints/{balance_ticket}?lang=en"), Some(&budi)).await.text().await.unwrap();
     assert!(english.contains(&*guide.node(&path[0].0).unwrap().title.en), "the walk in English");
 
+    // Taken up from the page (its CSRF token), then a stale second press changes nothing.
+    assert!(page.contains("Mulai tangani") && page.contains("Tandai selesai"), "the next steps of a received complaint");
+    let res = post_status(&s, "wrong", "in_progress", &budi, balance_ticket).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "without the page's token");
+    let res = post_status(&s, &csrf_in(&page), "in_progress", &budi, balance_ticket).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, format!("/staff/complaints/{balance_ticket}?lang=id")));
+    let page = get(&s, &format!("/staff/complaints/{balance_ticket}"), Some(&budi)).await.text().await.unwrap();
+    assert!(page.contains("Sedang ditangani") && !page.contains("Mulai tangani") && page.contains("Tandai selesai"), "taken up");
+    assert_eq!(post_status(&s, &csrf_in(&page), "in_progress", &budi, balance_ticket).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post_status(&s, &csrf_in(&page), "received", &budi, balance_ticket).await.status(), StatusCode::SEE_OTHER);
+    let lookup: serde_json::Value = lookup(&s, balance_ticket, PHONE_LAST4).await.json().await.unwrap();
+    assert_eq!(lookup["status"], "in_progress", "the participant's check shows it");
+    // Not for another unit's complaint.
+    assert_eq!(post_status(&s, &csrf_in(&page), "in_progress", &budi, login_ticket).await.status(), StatusCode::NOT_FOUND);
+    // A malformed address is the not-found page, not a plain-text error.
+    let res = get(&s, "/staff/complaints/%ff%fe", Some(&budi)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("Pengaduan tidak ditemukan"));
+
     // Another unit's complaint does not exist for an agent, like a ticket that is not there.
     let other = get(&s, &format!("/staff/complaints/{login_ticket}"), Some(&budi)).await;
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
@@ -270,7 +301,16 @@ async fn an_agent_opens_their_units_complaints_only_and_reads_what_was_tried_in_
         .await
         .unwrap();
     let reads: Vec<(String, String)> = reads.iter().map(|r| (r.get("ticket"), r.get("username"))).collect();
-    assert_eq!(reads, [(balance_ticket.clone(), "budi".to_owned()), (balance_ticket.clone(), "budi".to_owned())]);
+    assert_eq!(reads.len(), 3, "in Indonesian, in English, after taking it up: {reads:?}");
+    assert!(reads.iter().all(|r| *r == (balance_ticket.clone(), "budi".to_owned())), "{reads:?}");
+    let moves: Vec<String> = sqlx::query("SELECT action FROM audit_events WHERE action LIKE 'complaint_%' AND action <> 'complaint_viewed'")
+        .fetch_all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("action"))
+        .collect();
+    assert_eq!(moves, ["complaint_taken_up"], "one move, audited once");
     db.close().await;
 }
 
@@ -333,4 +373,21 @@ async fn supervisors_see_what_the_walks_came_to_and_each_guides_map() {
     assert_eq!(get(&s, "/staff/walks/map.svg?guide=nope", Some(&siti)).await.status(), StatusCode::NOT_FOUND);
     // A period that is not one: the last 30 days, not an error.
     assert_eq!(get(&s, "/staff/walks?from=kemarin&to=2026-99-99", Some(&siti)).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn reads_through_the_staff_api_are_audited_too() {
+    let (_dir, url) = sqlite_db();
+    let s = Server::start(&url, &[]);
+    let ticket = post_complaint(&s, &new_key(), &complaint()).await.json::<serde_json::Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned();
+    scenarios::staff_get(&s, &format!("/api/v1/staff/complaints/{ticket}")).await;
+    scenarios::staff_get(&s, "/api/v1/staff/complaints").await;
+    let db = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let rows = sqlx::query("SELECT actor, ticket, client_ip FROM audit_events WHERE action = 'complaint_viewed'").fetch_all(&db).await.unwrap();
+    assert_eq!(rows.len(), 2, "the detail and the list each read it");
+    for r in &rows {
+        assert_eq!((r.get::<String, _>("actor"), r.get::<String, _>("ticket")), ("staff-token".to_owned(), ticket.clone()));
+        assert!(r.get::<Option<String>, _>("client_ip").is_some());
+    }
+    db.close().await;
 }

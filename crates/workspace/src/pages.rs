@@ -60,6 +60,8 @@ pub struct ComplaintView {
     pub other_version: Option<(String, String)>,
     /// Where each attachment is served (images).
     pub attachments: Vec<String>,
+    /// The statuses it may be moved to (codes), each a button.
+    pub next_statuses: Vec<String>,
 }
 
 /// The reporter's details, as normalised by the contract.
@@ -166,7 +168,7 @@ fn PageView(props: &PageProps) -> Html {
         },
         Page::Complaint { badge, csrf, complaint } => html! {
             <Frame {lang} here={format!("/staff/complaints/{}", complaint.row.ticket)} badge={badge.clone()} csrf={csrf.clone()}>
-                <Complaint {lang} now={props.now} complaint={(**complaint).clone()} />
+                <Complaint {lang} now={props.now} complaint={(**complaint).clone()} csrf={csrf.clone()} />
             </Frame>
         },
         Page::Walks { badge, csrf, walks } => html! {
@@ -378,6 +380,7 @@ struct ComplaintProps {
     lang: Language,
     now: i64,
     complaint: ComplaintView,
+    csrf: String,
 }
 
 /// One complaint: the summary, the reporter, their words, what they tried (as text, from the
@@ -413,6 +416,27 @@ fn Complaint(props: &ComplaintProps) -> Html {
                     }) }
                 </dl>
             </section>
+            if !c.next_statuses.is_empty() {
+                <section aria-labelledby="status-title">
+                    <h2 id="status-title">{ t.section_status }</h2>
+                    <div class="actions">
+                        { for c.next_statuses.iter().map(|next| {
+                            let label = match (next.as_str(), c.row.status.as_str()) {
+                                ("resolved", _) => t.action_resolve,
+                                (_, "resolved") => t.action_reopen,
+                                _ => t.action_start,
+                            };
+                            html! {
+                                <form method="post" action={format!("/staff/complaints/{}/status?lang={}", c.row.ticket, lang.as_str())}>
+                                    <input type="hidden" name="csrf" value={props.csrf.clone()} />
+                                    <input type="hidden" name="status" value={next.clone()} />
+                                    <button type="submit" class="button">{ label }</button>
+                                </form>
+                            }
+                        }) }
+                    </div>
+                </section>
+            }
             <section aria-labelledby="reporter-title">
                 <h2 id="reporter-title">{ t.section_reporter }</h2>
                 if let Some(r) = &c.reporter {

@@ -31,6 +31,14 @@ pub(crate) fn require_staff(app: &AppState, headers: &HeaderMap) -> Result<(), A
     }
 }
 
+/// The client's address as `client::identify` worked it out (behind trusted proxies too).
+type Client = Option<axum::Extension<crate::client::ClientAddr>>;
+
+/// A read of personal data through the staff token, for the audit trail.
+fn token_read<'a>(action: &'a str, client: &Client) -> Audit<'a> {
+    Audit { actor: "staff-token", action, client_ip: client.as_ref().map(|c| c.0 .0.to_string()) }
+}
+
 /// A complaint as staff see it: everything the participant sent, normalised.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StaffComplaint {
@@ -86,6 +94,7 @@ pub struct ListQuery {
     responses((status = 200, body = Vec<StaffComplaint>), (status = 401, body = jmo_contract::ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Vec<StaffComplaint>>, ApiError> {
@@ -96,6 +105,8 @@ pub async fn list(
         None => None,
     };
     let rows = app.store.complaints(status.map(ComplaintStatus::as_str), q.limit.unwrap_or(100).clamp(1, 1000)).await?;
+    let read: Vec<&str> = rows.iter().filter(|r| r.payload.is_some()).map(|r| r.ticket.as_str()).collect();
+    app.store.audit_reads(clock::now(), &token_read("complaint_viewed", &client), &read).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(staff_view(&app, row).await?);
@@ -106,10 +117,13 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/staff/complaints/{ticket}", tag = "staff", security(("staff" = [])),
     params(("ticket" = String, Path)),
     responses((status = 200, body = StaffComplaint), (status = 401, body = jmo_contract::ErrorBody), (status = 404, body = jmo_contract::ErrorBody)))]
-pub async fn detail(State(app): State<AppState>, headers: HeaderMap, PathText(ticket): PathText) -> Result<Json<StaffComplaint>, ApiError> {
+pub async fn detail(State(app): State<AppState>, client: Client, headers: HeaderMap, PathText(ticket): PathText) -> Result<Json<StaffComplaint>, ApiError> {
     require_staff(&app, &headers)?;
     let ticket = normalize_ticket(&ticket).ok_or_else(ApiError::not_found)?;
     let row = app.store.complaint(&ticket).await?.ok_or_else(ApiError::not_found)?;
+    if row.payload.is_some() {
+        app.store.audit_reads(clock::now(), &token_read("complaint_viewed", &client), &[&row.ticket]).await?;
+    }
     Ok(Json(staff_view(&app, row).await?))
 }
 
@@ -173,10 +187,12 @@ pub async fn erase(State(app): State<AppState>, PathText(ticket): PathText, req:
     params(("id" = String, Path)),
     responses((status = 200, description = "The re-encoded image", content_type = "image/*"), (status = 401, body = jmo_contract::ErrorBody),
         (status = 404, body = jmo_contract::ErrorBody)))]
-pub async fn attachment(State(app): State<AppState>, headers: HeaderMap, PathText(id): PathText) -> Result<Response, ApiError> {
+pub async fn attachment(State(app): State<AppState>, client: Client, headers: HeaderMap, PathText(id): PathText) -> Result<Response, ApiError> {
     require_staff(&app, &headers)?;
     let id = jmo_contract::validate_attachment_id(&id).map_err(|_| ApiError::not_found())?;
     let (content_type, data) = app.store.attachment(&id).await?.ok_or_else(ApiError::not_found)?;
+    let ticket = app.store.ticket_of_attachment(&id).await?;
+    app.store.audit_reads(clock::now(), &token_read("attachment_opened", &client), &ticket.iter().map(String::as_str).collect::<Vec<_>>()).await?;
     let disposition = format!("attachment; filename=\"{id}.{}\"", if content_type == "image/png" { "png" } else { "jpg" });
     Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response())
 }

@@ -9,11 +9,12 @@ use crate::accounts::Role;
 use crate::client::ClientAddr;
 use crate::clock;
 use crate::store::{Audit, ComplaintRow, DbError, Store};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jmo_contract::ticket::normalize_ticket;
-use jmo_contract::{ComplaintRequest, GuideTrail, Language, Timestamp};
+use jmo_contract::{ComplaintRequest, ComplaintStatus, GuideTrail, Language, Timestamp};
 use jmo_guide::NodeKind;
 use jmo_workspace::{Badge, ComplaintView, Page, QueueRow, ReporterView, Tried};
 use sqlx::Row;
@@ -21,7 +22,8 @@ use sqlx::Row;
 use super::session::Session;
 
 /// `GET /staff/complaints/{ticket}`.
-pub async fn show(State(ws): State<Workspace>, Path(ticket): Path<String>, Query(q): Query<LangQuery>, request: Request) -> Response {
+pub async fn show(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, Query(q): Query<LangQuery>, request: Request) -> Response {
+    let ticket = ticket.map(|Path(t)| t).unwrap_or_default();
     let lang = q.lang();
     let session = match signed_in(&ws.app, request.headers(), lang).await {
         Ok(session) => session,
@@ -42,13 +44,17 @@ pub async fn show(State(ws): State<Workspace>, Path(ticket): Path<String>, Query
         Ok(ids) => ids.iter().map(|id| format!("/staff/complaints/{}/attachments/{id}", row.ticket)).collect(),
         Err(e) => return failed(e),
     };
-    let complaint = view(row, attachments, lang);
+    let mut complaint = view(row, attachments, lang);
+    if complaint.erased_at.is_none() {
+        complaint.next_statuses = ComplaintStatus::parse(&complaint.row.status).map_or(&[][..], ComplaintStatus::next).iter().map(|s| s.as_str().to_owned()).collect();
+    }
     page(StatusCode::OK, lang, Page::Complaint { badge, csrf: session.csrf, complaint: Box::new(complaint) }).await
 }
 
 /// `GET /staff/complaints/{ticket}/attachments/{id}`: an image of a complaint the member of
 /// staff may open.
-pub async fn attachment(State(ws): State<Workspace>, Path((ticket, id)): Path<(String, String)>, request: Request) -> Response {
+pub async fn attachment(State(ws): State<Workspace>, path: Result<Path<(String, String)>, PathRejection>, request: Request) -> Response {
+    let (ticket, id) = path.map(|Path(p)| p).unwrap_or_default();
     let session = match signed_in(&ws.app, request.headers(), Language::Id).await {
         Ok(session) => session,
         Err(response) => return response,
@@ -80,6 +86,56 @@ pub async fn attachment(State(ws): State<Workspace>, Path((ticket, id)): Path<(S
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
     response
+}
+
+/// `POST /staff/complaints/{ticket}/status` (`status`, `csrf`): moves it along
+/// [`ComplaintStatus::next`], audited; back to the complaint's page.
+pub async fn set_status(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, Query(q): Query<LangQuery>, request: Request) -> Response {
+    let lang = q.lang();
+    let ticket = ticket.map(|Path(t)| t).unwrap_or_default();
+    let headers = request.headers().clone();
+    let client_ip = request.extensions().get::<ClientAddr>().map(|c| c.0.to_string());
+    let body = axum::body::to_bytes(request.into_body(), 4096).await.unwrap_or_default();
+    let field = |name: &str| form_urlencoded::parse(&body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let session = match signed_in(&ws.app, &headers, lang).await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let badge = Badge { name: session.account.display_name.clone(), role: session.role().as_str() };
+    if !super::session::same_origin(&headers) || !super::session::csrf_matches(&session, &field("csrf")) {
+        let notice = Some(jmo_workspace::LoginNotice::Refused { code: "forged_request", until: None });
+        return page(StatusCode::FORBIDDEN, lang, Page::SignIn { notice, username: String::new() }).await;
+    }
+    let row = match visible(&ws.app.store, &session, &ticket).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return page(StatusCode::NOT_FOUND, lang, Page::NotFound { badge, csrf: session.csrf }).await,
+        Err(e) => return failed(e),
+    };
+    let (from, to) = (ComplaintStatus::parse(&row.status.status), ComplaintStatus::parse(&field("status")));
+    let back = axum::response::Redirect::to(&format!("/staff/complaints/{}?lang={}", row.ticket, lang.as_str())).into_response();
+    let (Some(from), Some(to)) = (from, to) else { return back };
+    if !from.next().contains(&to) || row.status.erased_at.is_some() {
+        // A stale page (someone else moved it meanwhile): the page as it is now.
+        return back;
+    }
+    let now = clock::now();
+    let action = match to {
+        ComplaintStatus::InProgress if from == ComplaintStatus::Resolved => "complaint_reopened",
+        ComplaintStatus::InProgress => "complaint_taken_up",
+        _ => "complaint_resolved",
+    };
+    match ws.app.store.move_status(&row.ticket, from, to, now).await {
+        Ok(true) => {}
+        // Moved by someone else since it was read: the page as it is now.
+        Ok(false) => return back,
+        Err(e) => return failed(e),
+    }
+    let audit = Audit { actor: "staff", action, client_ip };
+    if let Err(e) = ws.app.store.audit(now, &audit, Some(&row.ticket), Some(&session.account.id)).await {
+        return failed(e);
+    }
+    tracing::info!(ticket = %row.ticket, status = to.as_str(), "status changed in the workspace");
+    back
 }
 
 /// The complaint `ticket` if `session` may see it (its unit's, or any for supervisors and admins).
@@ -130,6 +186,7 @@ fn view(row: ComplaintRow, attachments: Vec<String>, lang: Language) -> Complain
         ended_at,
         other_version,
         attachments,
+        next_statuses: Vec::new(),
     }
 }
 
@@ -169,6 +226,21 @@ fn tried(trail: &GuideTrail, lang: Language) -> (Vec<Tried>, Option<String>, Opt
 }
 
 impl Store {
+    /// Moves `ticket` from `from` to `to` if it is still at `from` (`false` otherwise).
+    pub async fn move_status(&self, ticket: &str, from: ComplaintStatus, to: ComplaintStatus, now: Timestamp) -> Result<bool, DbError> {
+        let done = sqlx::query(
+            "UPDATE complaints SET status = $1, updated_at = $2, \
+             resolved_at = CASE WHEN $1 = 'resolved' THEN COALESCE(resolved_at, $2) ELSE NULL END WHERE ticket = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(now.unix())
+        .bind(ticket)
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// The unit that works complaints of `category`.
     pub async fn unit_of(&self, category: &str) -> Result<Option<String>, DbError> {
         let row = sqlx::query("SELECT unit FROM unit_routes WHERE category = $1").bind(category).fetch_optional(&self.pool).await?;
