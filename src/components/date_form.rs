@@ -70,6 +70,17 @@ pub fn answer_date(catalog: &Catalog, guide: &Guide, walk: &Walk, value: &str, t
     walk.choose_index(guide, branch).map_err(|_| refused(DateProblem::Invalid))
 }
 
+thread_local! {
+    /// The date last entered and the walk it led to, in this page's memory only (never in a
+    /// link or in storage): the next page says what follows from it (`Walk::date_text`).
+    static ENTERED: std::cell::RefCell<Option<(&'static str, Walk, Date)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The date entered at the question just before `walk`, if it was entered in this page.
+pub fn entered_before(guide: &Guide, walk: &Walk) -> Option<Date> {
+    ENTERED.with(|e| e.borrow().as_ref().filter(|(id, at, _)| **id == *guide.id && at == walk).map(|(_, _, date)| *date))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DateFormProps {
     pub guide: GuideRef,
@@ -107,6 +118,9 @@ pub fn DateForm(props: &DateFormProps) -> Html {
             match answer_date(catalog, guide.0, &walk, &value, today) {
                 Ok(next) => {
                     error.set(None);
+                    if let Ok(date) = Date::parse(value.trim()) {
+                        ENTERED.with(|e| *e.borrow_mut() = Some((&*guide.0.id, next.clone(), date)));
+                    }
                     browser::navigate(&Link::to_step(guide.0, &next).with_lang(Some(lang)).with_embed(embed).encode());
                 }
                 Err(refused) => {

@@ -41,6 +41,10 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
     });
     // Without a language: whoever opens it sees their own.
     let share = Link::to_step(guide, walk).encode();
+    // What follows from a date entered at the question before, on this page only (the server
+    // never sees the date).
+    let from_the_date = super::date_form::entered_before(guide, walk)
+        .and_then(|date| walk.date_text(crate::content::common(lang)?, guide, date, app.today, lang));
 
     html! {
         <section class="screen step" aria-labelledby="screen-title">
@@ -49,6 +53,9 @@ pub fn step_page(app: &State, guide: GuideRef, walk: &Walk, changed: bool) -> Ht
                 <p class="notice" role="status">{ t.guide_changed }</p>
             }
             <h1 id="screen-title" tabindex="-1">{ node.title.get(lang) }</h1>
+            if let Some(text) = &from_the_date {
+                <p class="notice date-result">{ text.clone() }</p>
+            }
             { for node.body.paragraphs(lang).map(|p| html! { <p>{ p }</p> }) }
             if !node.steps.is_empty() {
                 if node.kind == NodeKind::Step {

@@ -579,3 +579,57 @@ async fn pages_without_javascript_pass_axe_wcag_22_aa_in_both_languages() {
     server.stop();
     assert!(violations.is_empty(), "{} accessibility violation(s):\n{}", violations.len(), violations.join("\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_date_entered_in_page_shows_the_day_it_leads_to_on_the_next_step_and_never_leaves_the_page() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let dist = dist_dir();
+    let content = content();
+    let catalog = &content.catalog;
+    let mut server = Launch::new().widget_dir(&dist).start();
+    let chrome = Chrome::launch().await;
+    let page = chrome.page().await;
+    watch_take_over(&page).await.unwrap();
+    // The JHT question "when did you stop working?": under a month, the claim opens a month on.
+    let guide = catalog.guide("jht").expect("the JHT guide");
+    let at = guide.nodes.iter().position(|n| n.kind == NodeKind::Date && n.options.iter().any(|o| !o.date_text.is_empty())).expect("a date question with a date text");
+    let walk = Walk::shortest_to(guide, at).unwrap();
+    let node = walk.current_node(guide);
+    let branch = node.options.iter().find(|o| !o.date_text.is_empty()).unwrap();
+    let entered = today().add_days(-10);
+    // Written the way content/calendar.toml names the months.
+    let months: Vec<String> = ["id", "en"]
+        .iter()
+        .map(|lang| {
+            let path = workspace_root().join("content/calendar.toml");
+            let table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+            table["months"][*lang].as_str().unwrap().split_whitespace().nth(entered.add_months(1).month as usize - 1).unwrap().to_owned()
+        })
+        .collect();
+
+    within(Duration::from_secs(90), "the computed date", async {
+        for (lang, month) in [(Language::Id, &months[0]), (Language::En, &months[1])] {
+            load(&page, &server.url(&link_to(guide, &walk, lang))).await.unwrap();
+            wait_taken_over(&page, "the date question").await.unwrap();
+            wait_for(&page, &heading_js(node.title.get(lang)), "the date question").await.unwrap();
+            eval(&page, "(document.getElementById('date-input').focus(), 1)").await.unwrap();
+            type_digits(&page, &format!("{:02}{:02}{:04}", entered.month, entered.day, entered.year)).await.unwrap();
+            press(&page, Key::Enter).await.unwrap();
+            let next = walk.choose(guide, &branch.id).unwrap();
+            wait_for(&page, &heading_js(next.current_node(guide).title.get(lang)), "the branch's step").await.unwrap();
+            let day = entered.add_months(1);
+            let expected = branch.date_text.get(lang).replace("{date}", &format!("{} {month} {}", day.day, day.year));
+            let shown = eval(&page, "document.querySelector('.date-result')?.textContent ?? ''").await.unwrap();
+            assert_eq!(shown.as_str(), Some(expected.as_str()), "the computed date in {lang:?}");
+            let url = eval(&page, "location.href").await.unwrap();
+            assert!(!url.as_str().unwrap().contains(&entered.year.to_string()), "the date is in the address {url}");
+            // Opened again from its link, the step cannot know the date: no sentence, no guess.
+            load(&page, url.as_str().unwrap()).await.unwrap();
+            wait_for(&page, &heading_js(next.current_node(guide).title.get(lang)), "the step reloaded").await.unwrap();
+            assert_eq!(eval(&page, "document.querySelectorAll('.date-result').length").await.unwrap(), serde_json::json!(0));
+        }
+    })
+    .await;
+    chrome.close().await;
+    server.stop();
+}
