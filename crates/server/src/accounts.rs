@@ -209,10 +209,33 @@ pub fn check_password(password: &str, username: &Username, display_name: &str) -
     let mut known: Vec<&str> = SERVICE_WORDS.to_vec();
     known.push(username.as_str());
     known.extend(display_name.split_whitespace());
-    if u8::from(zxcvbn::zxcvbn(password, &known).score()) < MIN_PASSWORD_SCORE {
+    if only_known_words(password, &known) || u8::from(zxcvbn::zxcvbn(password, &known).score()) < MIN_PASSWORD_SCORE {
         return Err(Refusal(codes::PASSWORD_TOO_WEAK));
     }
     Ok(())
+}
+
+/// Whether the letters of `password` are nothing but `known` words one after the other (with
+/// digits and signs between them, which add little): `bpjsketenagakerjaan2025`, `SitiAminah1990`.
+/// zxcvbn scores such joins by multiplying the guesses of their parts, which lets them pass.
+fn only_known_words(password: &str, known: &[&str]) -> bool {
+    let letters: Vec<char> = password.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let words: Vec<Vec<char>> = known.iter().map(|w| w.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()).filter(|w: &Vec<char>| !w.is_empty()).collect();
+    // `ends[i]`: the first `i` letters are known words joined.
+    let mut ends = vec![false; letters.len() + 1];
+    ends[0] = true;
+    for i in 0..letters.len() {
+        if !ends[i] {
+            continue;
+        }
+        for word in &words {
+            if letters[i..].starts_with(word) {
+                ends[i + word.len()] = true;
+            }
+        }
+    }
+    // Signs and digits alone are zxcvbn's to judge.
+    !letters.is_empty() && ends[letters.len()]
 }
 
 /// A password as stored: an argon2id PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), with
@@ -633,6 +656,11 @@ mod tests {
         assert_eq!(check("aminah12345678"), Err(Refusal(codes::PASSWORD_TOO_WEAK)));
         assert_eq!(check("SITI.ADMIN2024!"), Err(Refusal(codes::PASSWORD_CONTAINS_USERNAME)));
         assert_eq!(check("siti.admin123456"), Err(Refusal(codes::PASSWORD_CONTAINS_USERNAME)));
+        // Known words joined, which zxcvbn alone lets pass.
+        assert_eq!(check("bpjsketenagakerjaan2025"), Err(Refusal(codes::PASSWORD_TOO_WEAK)));
+        assert_eq!(check("SitiAminah#1990"), Err(Refusal(codes::PASSWORD_TOO_WEAK)));
+        assert_eq!(check("Jamsostek-BPJS-2025!"), Err(Refusal(codes::PASSWORD_TOO_WEAK)));
+        assert_eq!(check("8#2!9$4%7^1&5*3@"), Ok(()), "no letters: zxcvbn judges it");
         assert_eq!(check("pelangi tujuh warna di atas genteng"), Ok(()));
         assert_eq!(check("Kq8#vL2m!pZ4rT"), Ok(()));
         // Counted in characters, not bytes: 11 of them (22 bytes) are too few.
