@@ -1,28 +1,17 @@
 //! Compiles content/form.toml (every text of the form, Indonesian and English) into the module, so
 //! a missing translation or a mismatched `{placeholder}` fails the build with the key named. The
-//! file is read and checked by `jmo_guide::load::parse_form`, by the rules `content/ui.toml`
+//! file is read and checked by `jmo_guide::load::texts_for_build`, by the rules `content/ui.toml`
 //! follows, and `Texts` is written by the same generator as the widget's `Shell`.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use jmo_guide::load::{parse_form, ErrorText};
+use jmo_guide::load::{texts_for_build, ErrorText, FORM_FILE};
 use jmo_guide::Language;
 
 fn main() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/form.toml");
-    println!("cargo:rerun-if-changed={}", path.display());
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let form = match parse_form(&source) {
-        Ok(form) => form,
-        Err(problems) => {
-            let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            for problem in &problems {
-                println!("cargo:warning={problem}");
-            }
-            panic!("content/form.toml has {} problem(s):\n{}", problems.len(), problems.join("\n"));
-        }
-    };
+    let form = texts_for_build(FORM_FILE, &path);
     let mut code = jmo_guide::codegen::text_table(
         "/// Every text of the form in one language (generated from content/form.toml).",
         "Texts",

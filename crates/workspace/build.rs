@@ -1,5 +1,5 @@
 //! Compiles content/workspace.toml (every text of the workspace, Indonesian and English) into the
-//! crate, checked as content/form.toml is (`jmo_guide::load::parse_texts`): a missing
+//! crate, checked as content/form.toml is (`jmo_guide::load::texts_for_build`): a missing
 //! translation or a mismatched `{placeholder}` fails the build with the key named.
 
 use std::path::Path;
@@ -8,18 +8,7 @@ use jmo_guide::Language;
 
 fn main() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/workspace.toml");
-    println!("cargo:rerun-if-changed={}", path.display());
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let texts = match jmo_guide::load::parse_texts(jmo_guide::load::WORKSPACE_FILE, &source) {
-        Ok(texts) => texts,
-        Err(problems) => {
-            let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            for problem in &problems {
-                println!("cargo:warning={problem}");
-            }
-            panic!("content/workspace.toml has {} problem(s):\n{}", problems.len(), problems.join("\n"));
-        }
-    };
+    let texts = jmo_guide::load::texts_for_build(jmo_guide::load::WORKSPACE_FILE, &path);
     let mut code = jmo_guide::codegen::text_table(
         "/// Every text of the workspace in one language (generated from content/workspace.toml).",
         "Texts",

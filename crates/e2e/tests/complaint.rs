@@ -994,22 +994,25 @@ fn walk_reports(rig: &Rig) -> Vec<(Value, Option<u16>)> {
         .collect()
 }
 
-/// Waits until `n` distinct walk reports (by nonce) were counted (answered 202), and returns
-/// the last one counted.
+/// The walk reports the server counted (answered 202), each once, in the order first counted: a
+/// device resends a report whose answer it did not hear (the server counts its nonce once).
+fn counted_in_order(seen: &[SeenRequest]) -> Vec<Value> {
+    let mut counted: Vec<Value> = Vec::new();
+    for r in seen.iter().filter(|r| r.path == "/api/v1/walks" && r.status == Some(202)) {
+        let Ok(body) = serde_json::from_slice::<Value>(&r.body) else { continue };
+        if !counted.iter().any(|c| c["nonce"] == body["nonce"]) {
+            counted.push(body);
+        }
+    }
+    counted
+}
+
+/// Waits until `n` walks were counted, and returns the `n`th.
 async fn counted_reports(rig: &Rig, n: usize, what: &str) -> Value {
-    let counted = |seen: &[SeenRequest]| {
-        let mut nonces: Vec<String> = seen
-            .iter()
-            .filter(|r| r.path == "/api/v1/walks" && r.status == Some(202))
-            .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok()?["nonce"].as_str().map(str::to_owned))
-            .collect();
-        nonces.dedup();
-        nonces.len()
-    };
-    rig.proxy.wait_until(what, |seen| counted(seen) >= n).await.unwrap_or_else(|e| panic!("{e}\nreports seen: {:?}", walk_reports(rig)));
-    let all = walk_reports(rig);
-    assert_eq!(counted(&rig.proxy.seen()), n, "more walk reports than walks: {all:?}");
-    all.into_iter().rev().find(|(_, status)| *status == Some(202)).unwrap().0
+    rig.proxy.wait_until(what, |seen| counted_in_order(seen).len() >= n).await.unwrap_or_else(|e| panic!("{e}\nreports seen: {:?}", walk_reports(rig)));
+    let counted = counted_in_order(&rig.proxy.seen());
+    assert_eq!(counted.len(), n, "more walks reported than made: {counted:?}");
+    counted[n - 1].clone()
 }
 
 fn assert_report(report: &Value, guide: &Guide, walk: &Walk, outcome: &str, delivered: bool) {

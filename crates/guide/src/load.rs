@@ -418,6 +418,20 @@ pub fn parse_form(source: &str) -> Result<FormTexts, Vec<Problem>> {
     parse_texts(FORM_FILE, source)
 }
 
+/// For build scripts: `path` read and checked by [`parse_texts`] (named `file`), and
+/// `rerun-if-changed` on it; a problem fails the build, each one printed as a cargo warning.
+pub fn texts_for_build(file: &str, path: &Path) -> FormTexts {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse_texts(file, &source).unwrap_or_else(|problems| {
+        let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        for problem in &problems {
+            println!("cargo:warning={problem}");
+        }
+        panic!("{file} has {} problem(s):\n{}", problems.len(), problems.join("\n"));
+    })
+}
+
 /// A file of texts laid out as `form.toml` is (`workspace.toml` too), named `file` in problems.
 pub fn parse_texts(file: &str, source: &str) -> Result<FormTexts, Vec<Problem>> {
     let raw: toml::Table = toml::from_str(source).map_err(|e| toml_problem(file, e))?;

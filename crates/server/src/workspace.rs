@@ -48,6 +48,18 @@ pub fn router(workspace: Workspace) -> Router {
         .with_state(workspace)
 }
 
+/// A page's query, read leniently: one that does not parse (a field twice, a value of the wrong
+/// kind) is the page's defaults, never axum's plain-text 400.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Default> axum::extract::FromRequestParts<S> for PageQuery<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageQuery(Query::<T>::from_request_parts(parts, state).await.map(|Query(q)| q).unwrap_or_default()))
+    }
+}
+
 /// `?lang=en`: the page's language (Indonesian when absent or not one).
 #[derive(Debug, Default, Deserialize)]
 pub struct LangQuery {
@@ -97,7 +109,7 @@ pub async fn signed_in(app: &AppState, headers: &HeaderMap, lang: Language) -> R
 
 /// `GET /staff`: the complaints not yet resolved, nearest first-response deadline first: an
 /// agent's unit's, or every unit's for supervisors and admins.
-async fn queue(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+async fn queue(State(ws): State<Workspace>, headers: HeaderMap, PageQuery(q): PageQuery<LangQuery>) -> Response {
     let lang = q.lang();
     let session = match signed_in(&ws.app, &headers, lang).await {
         Ok(session) => session,

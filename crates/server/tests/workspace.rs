@@ -89,6 +89,10 @@ async fn staff_sign_in_lock_out_sign_out_and_see_the_queue() {
     let html = res.text().await.unwrap();
     assert!(html.contains("<html lang=\"id\">") && html.contains("<form method=\"post\" action=\"/staff/login?lang=id\""), "{html}");
     assert!(get(&s, "/staff/login?lang=en", None).await.text().await.unwrap().contains("Sign in to the workspace"));
+    // A query that does not parse (a field twice) is the page with its defaults, not a bare 400.
+    let twice = get(&s, "/staff/login?lang=en&lang=id", None).await;
+    assert_eq!(twice.status(), StatusCode::OK);
+    assert!(twice.text().await.unwrap().contains("Masuk ke ruang kerja"));
 
     // A cross-site POST, even with the right password, signs nobody in.
     let forged = browser()

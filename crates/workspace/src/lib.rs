@@ -6,4 +6,4 @@
 pub mod pages;
 pub mod texts;
 
-pub use pages::{render, Badge, ComplaintView, GuideWalks, LoginNotice, Page, QueueRow, ReporterView, Tried, WalksView};
+pub use pages::{render, Badge, ComplaintView, GuideWalks, LoginNotice, Page, QueueRow, Tried, WalksView};

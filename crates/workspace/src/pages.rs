@@ -48,8 +48,10 @@ pub struct ComplaintView {
     /// `normal`, `high`; `whatsapp`, `email`, `phone`.
     pub urgency: String,
     pub reply_channel: String,
-    /// `None` once erased (then `erased_at` says when).
-    pub reporter: Option<ReporterView>,
+    /// As the contract normalised it; `None` once erased (then `erased_at` says when).
+    pub reporter: Option<jmo_contract::Reporter>,
+    /// When it happened, as the participant said (Unix seconds).
+    pub incident_at: Option<i64>,
     pub description: Option<String>,
     pub erased_at: Option<i64>,
     /// Each answer given, in order.
@@ -62,19 +64,6 @@ pub struct ComplaintView {
     pub attachments: Vec<String>,
     /// The statuses it may be moved to (codes), each a button.
     pub next_statuses: Vec<String>,
-}
-
-/// The reporter's details, as normalised by the contract.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReporterView {
-    pub name: String,
-    pub nik: String,
-    pub birth_date: Option<String>,
-    pub kpj_card: Option<String>,
-    pub kpj_app: Option<String>,
-    pub phone: String,
-    pub email: Option<String>,
-    pub incident_at: Option<String>,
 }
 
 /// One answer of the walk, as the participant saw it.
@@ -448,7 +437,7 @@ fn Complaint(props: &ComplaintProps) -> Html {
                         { item(t.field_kpj_app, text(&r.kpj_app)) }
                         { item(t.field_phone, html! { <span class="number">{ r.phone.clone() }</span> }) }
                         { item(t.field_email, text(&r.email)) }
-                        { item(t.field_incident_at, text(&r.incident_at)) }
+                        { item(t.field_incident_at, text(&c.incident_at.map(|at| format!("{} {}", date_time(at, lang), t.time_zone)))) }
                     </dl>
                 } else {
                     <p class="note">{ t.erased.replace("{date}", &c.erased_at.map(|at| date_time(at, lang)).unwrap_or_default()) }</p>

@@ -4,25 +4,25 @@
 //! and every attachment opened is in the audit trail. What the participant tried is put in words
 //! from the guides' content, never shown as ids.
 
-use super::{page, signed_in, LangQuery, Workspace};
+use super::{page, signed_in, LangQuery, PageQuery, Workspace};
 use crate::accounts::Role;
 use crate::client::ClientAddr;
 use crate::clock;
 use crate::store::{Audit, ComplaintRow, DbError, Store};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jmo_contract::ticket::normalize_ticket;
 use jmo_contract::{ComplaintRequest, ComplaintStatus, GuideTrail, Language, Timestamp};
 use jmo_guide::NodeKind;
-use jmo_workspace::{Badge, ComplaintView, Page, QueueRow, ReporterView, Tried};
+use jmo_workspace::{Badge, ComplaintView, Page, QueueRow, Tried};
 use sqlx::Row;
 
 use super::session::Session;
 
 /// `GET /staff/complaints/{ticket}`.
-pub async fn show(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, Query(q): Query<LangQuery>, request: Request) -> Response {
+pub async fn show(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, PageQuery(q): PageQuery<LangQuery>, request: Request) -> Response {
     let ticket = ticket.map(|Path(t)| t).unwrap_or_default();
     let lang = q.lang();
     let session = match signed_in(&ws.app, request.headers(), lang).await {
@@ -90,7 +90,7 @@ pub async fn attachment(State(ws): State<Workspace>, path: Result<Path<(String, 
 
 /// `POST /staff/complaints/{ticket}/status` (`status`, `csrf`): moves it along
 /// [`ComplaintStatus::next`], audited; back to the complaint's page.
-pub async fn set_status(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, Query(q): Query<LangQuery>, request: Request) -> Response {
+pub async fn set_status(State(ws): State<Workspace>, ticket: Result<Path<String>, PathRejection>, PageQuery(q): PageQuery<LangQuery>, request: Request) -> Response {
     let lang = q.lang();
     let ticket = ticket.map(|Path(t)| t).unwrap_or_default();
     let headers = request.headers().clone();
@@ -170,16 +170,8 @@ fn view(row: ComplaintRow, attachments: Vec<String>, lang: Language) -> Complain
         },
         urgency: row.urgency,
         reply_channel: row.reply_channel,
-        reporter: sent.as_ref().map(|c| ReporterView {
-            name: c.reporter.name.clone(),
-            nik: c.reporter.nik.clone(),
-            birth_date: c.reporter.birth_date.clone(),
-            kpj_card: c.reporter.kpj_card.clone(),
-            kpj_app: c.reporter.kpj_app.clone(),
-            phone: c.reporter.phone.clone(),
-            email: c.reporter.email.clone(),
-            incident_at: c.incident_at.as_deref().and_then(|t| Timestamp::parse(t).ok()).map(|t| wib(t.unix())),
-        }),
+        incident_at: sent.as_ref().and_then(|c| c.incident_at.as_deref()).and_then(|t| Timestamp::parse(t).ok()).map(Timestamp::unix),
+        reporter: sent.as_ref().map(|c| c.reporter.clone()),
         description: sent.map(|c| c.description),
         erased_at: row.status.erased_at,
         tried,
@@ -188,12 +180,6 @@ fn view(row: ComplaintRow, attachments: Vec<String>, lang: Language) -> Complain
         attachments,
         next_statuses: Vec::new(),
     }
-}
-
-fn wib(unix: i64) -> String {
-    let local = unix + 7 * 3600;
-    let secs = local.rem_euclid(86_400);
-    format!("{} {:02}.{:02} WIB", jmo_contract::Date::in_jakarta(unix), secs / 3600, secs % 3600 / 60)
 }
 
 /// Each answer of `trail` as the participant saw it in `lang`, the escalation it ended at, and

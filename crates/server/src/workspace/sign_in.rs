@@ -5,12 +5,12 @@
 //! sign-in, refusal and sign-out is in the audit trail, with the account's id and the address —
 //! never what was typed.
 
-use super::{page, session, LangQuery, Workspace};
+use super::{page, session, LangQuery, PageQuery, Workspace};
 use crate::accounts::{StoredPassword, Username};
 use crate::client::ClientAddr;
 use crate::clock;
 use crate::store::Audit;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jmo_workspace::{LoginNotice, Page};
@@ -36,7 +36,7 @@ pub struct SignInQuery {
 }
 
 /// `GET /staff/login`: the form (or the queue, when already signed in).
-pub async fn form(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<SignInQuery>) -> Response {
+pub async fn form(State(ws): State<Workspace>, headers: HeaderMap, PageQuery(q): PageQuery<SignInQuery>) -> Response {
     let lang = LangQuery { lang: q.lang.clone() }.lang();
     if let Some(token) = session::token(&headers) {
         if let Ok(Some(_)) = ws.app.store.staff_session(token, clock::now()).await {
@@ -56,7 +56,7 @@ fn refused(code: &'static str, until: Option<i64>) -> Option<LoginNotice> {
 }
 
 /// `POST /staff/login`.
-pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, request: Request) -> Response {
+pub async fn submit(State(ws): State<Workspace>, PageQuery(q): PageQuery<LangQuery>, request: Request) -> Response {
     let lang = q.lang();
     let headers = request.headers().clone();
     let client_ip = request.extensions().get::<ClientAddr>().map(|c| c.0.to_string());
@@ -128,7 +128,7 @@ pub async fn submit(State(ws): State<Workspace>, Query(q): Query<LangQuery>, req
 }
 
 /// `POST /staff/logout`: with the session's CSRF token.
-pub async fn sign_out(State(ws): State<Workspace>, Query(q): Query<LangQuery>, request: Request) -> Response {
+pub async fn sign_out(State(ws): State<Workspace>, PageQuery(q): PageQuery<LangQuery>, request: Request) -> Response {
     let lang = q.lang();
     let headers = request.headers().clone();
     let client_ip = request.extensions().get::<ClientAddr>().map(|c| c.0.to_string());

@@ -3,10 +3,10 @@
 //! period's walks drawn on it (`/staff/walks/map.svg`, laid out by Graphviz; when the server has
 //! no Graphviz, an image that says so — the same numbers are in the page's tables).
 
-use super::{page, signed_in, LangQuery, Workspace};
+use super::{page, signed_in, LangQuery, PageQuery, Workspace};
 use crate::accounts::Role;
 use crate::pages::today;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jmo_contract::Language;
@@ -29,7 +29,7 @@ impl WalksQuery {
 }
 
 /// `GET /staff/walks?from=&to=`.
-pub async fn show(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<WalksQuery>) -> Response {
+pub async fn show(State(ws): State<Workspace>, headers: HeaderMap, PageQuery(q): PageQuery<WalksQuery>) -> Response {
     let lang = q.lang();
     let session = match signed_in(&ws.app, &headers, lang).await {
         Ok(session) => session,
@@ -40,7 +40,8 @@ pub async fn show(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Que
         return page(StatusCode::NOT_FOUND, lang, Page::NotFound { badge, csrf: session.csrf }).await;
     }
     // A period that is not one shows the last 30 days (the form's fields say which).
-    let (from, to) = crate::walks::period(q.from.as_deref(), q.to.as_deref(), today()).unwrap_or_else(|_| crate::walks::period(None, None, today()).expect("the default period"));
+    let today = today();
+    let (from, to) = crate::walks::period(q.from.as_deref(), q.to.as_deref(), today).unwrap_or((today.add_days(-29), today));
     let stats = match stats(&ws, from, to, None).await {
         Ok(stats) => stats,
         Err(response) => return response,
@@ -63,7 +64,7 @@ pub async fn show(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Que
 }
 
 /// `GET /staff/walks/map.svg?guide=&from=&to=`: the guide's map with the period's walks.
-pub async fn map(State(ws): State<Workspace>, headers: HeaderMap, Query(q): Query<WalksQuery>) -> Response {
+pub async fn map(State(ws): State<Workspace>, headers: HeaderMap, PageQuery(q): PageQuery<WalksQuery>) -> Response {
     let lang = q.lang();
     let session = match signed_in(&ws.app, &headers, lang).await {
         Ok(session) => session,
