@@ -21,6 +21,10 @@ fn build_widget() -> Result<(), String> {
 
 pub fn run() -> Result<(), String> {
     build_widget()?;
+    // The workspace draws the guides' maps with it; without it the rest works (the map says so).
+    if let Err(e) = tools::graphviz() {
+        say(&format!("Graphviz could not be installed, so the workspace cannot draw the guides' maps: {e}"));
+    }
     let addr = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     say(&format!("starting the intake server with the widget on http://{addr}/ (Ctrl+C stops it)"));
     let mut server = cargo();
